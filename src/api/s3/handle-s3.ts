@@ -1,0 +1,29 @@
+// The S3 data plane's stages in order: authenticate → parse the operation → resolve the bucket → authorize → handle.
+import { parseS3Operation } from '../../protocol/s3-operation.js';
+import { authenticate } from '../authenticate.js';
+import type { ApiResponse, RequestContext } from '../context.js';
+import { header } from '../context.js';
+import { resolveBucket } from './bucket-access.js';
+import { authorizeS3 } from './authorize-s3.js';
+import { createBucket, listBuckets } from './bucket.js';
+import { dispatchBucketOperation, dispatchObjectOperation } from './dispatch.js';
+import { requiredActions } from './s3-actions.js';
+
+export async function handleS3(ctx: RequestContext): Promise<ApiResponse> {
+  await authenticate(ctx);
+  const op = parseS3Operation({
+    method: ctx.method,
+    hostBucket: ctx.target.hostLabel,
+    rawPath: ctx.rawPath,
+    query: ctx.query,
+    hasCopySource: header(ctx, 'x-amz-copy-source') !== undefined,
+  });
+  if (op.kind === 'ListBuckets') return listBuckets(ctx);
+  if (op.kind === 'CreateBucket') return createBucket(ctx, op.bucket);
+  const access = await resolveBucket(ctx, op.bucket);
+  const key = 'key' in op ? op.key : undefined;
+  for (const { action } of requiredActions(ctx, op)) {
+    await authorizeS3(ctx, access, { action, ...(key !== undefined ? { key } : {}) });
+  }
+  return 'key' in op ? dispatchObjectOperation(ctx, op, access) : dispatchBucketOperation(ctx, op, access);
+}

@@ -1,0 +1,82 @@
+// GetObject and HeadObject: versions, delete markers, conditional reads, one byte range or one part, checksums.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+import { S3Error } from '../../core/errors.js';
+import { httpDate } from '../../core/clock.js';
+import { readExtents } from '../../storage/extents.js';
+import type { ByteRange } from '../../storage/blob-store.js';
+import type { ObjectVersion } from '../../storage/types.js';
+import { checksumHeaderName } from '../../protocol/checksums.js';
+import { emptyResponse, header, type ApiResponse, type RequestContext } from '../context.js';
+import type { BucketAccess } from './bucket-access.js';
+import { evaluateReadConditions } from './conditions.js';
+import { objectResponseHeaders, quoteEtag, responseOverrides } from './object-headers.js';
+import { parsePartNumber, parseRange, partRange } from './range.js';
+
+/** The version a read names (?versionId) or the latest; delete markers answer as S3 does. */
+export async function loadReadableVersion(ctx: RequestContext, access: BucketAccess, key: string): Promise<ObjectVersion> {
+  const versionId = requestedVersionId(ctx);
+  const version = await ctx.services.meta.getObjectVersion(access.bucket.name, key, versionId);
+  if (!version) {
+    if (versionId !== undefined) throw new S3Error('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
+    throw new S3Error('NoSuchKey', undefined, { Key: key });
+  }
+  if (version.isDeleteMarker) {
+    const headers = { 'x-amz-delete-marker': 'true', 'x-amz-version-id': version.versionId, 'last-modified': httpDate(version.lastModifiedMs) };
+    if (versionId !== undefined) throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', { Method: ctx.method, ResourceType: 'DeleteMarker' }, headers);
+    throw new S3Error('NoSuchKey', undefined, { Key: key }, headers);
+  }
+  return version;
+}
+
+export function requestedVersionId(ctx: RequestContext): string | undefined {
+  const versionId = ctx.query.get('versionId');
+  if (versionId === null) return undefined;
+  if (versionId === '') throw new S3Error('InvalidArgument', 'Version id cannot be the empty string', { ArgumentName: 'versionId', ArgumentValue: '' });
+  return versionId;
+}
+
+export async function getObject(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
+  const version = await loadReadableVersion(ctx, access, key);
+  const headers: ApiResponse['headers'] = objectResponseHeaders(version, access.bucket);
+  if (evaluateReadConditions(ctx, version) === 'not-modified') {
+    return emptyResponse(304, { etag: quoteEtag(version.etag), 'last-modified': headers['last-modified'], 'x-amz-version-id': headers['x-amz-version-id'] });
+  }
+  const partNumber = parsePartNumber(ctx.query.get('partNumber'));
+  const rangeHeader = header(ctx, 'range');
+  if (partNumber !== undefined && rangeHeader !== undefined) throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
+  let range: ByteRange | undefined;
+  if (partNumber !== undefined) {
+    range = partRange(version, partNumber);
+    if (version.partSizes) headers['x-amz-mp-parts-count'] = version.partSizes.length;
+  } else {
+    range = parseRange(rangeHeader, version.sizeBytes);
+  }
+  addChecksumHeaders(ctx, version, partNumber, range, headers);
+  Object.assign(headers, responseOverrides(ctx));
+  const isHead = ctx.method === 'HEAD';
+  if (range) {
+    headers['content-range'] = `bytes ${range.start}-${range.end - 1}/${version.sizeBytes}`;
+    headers['content-length'] = range.end - range.start;
+    return { status: 206, headers, ...(isHead ? {} : { body: readExtents(ctx.services.blobs, version.extents, range) }) };
+  }
+  headers['content-length'] = version.sizeBytes;
+  if (isHead || version.sizeBytes === 0) return { status: 200, headers };
+  return { status: 200, headers, body: readExtents(ctx.services.blobs, version.extents) };
+}
+
+/** Full-object checksums only on full reads; a part's own checksum on partNumber reads of multipart objects. */
+function addChecksumHeaders(ctx: RequestContext, version: ObjectVersion, partNumber: number | undefined, range: ByteRange | undefined, headers: ApiResponse['headers']): void {
+  if (header(ctx, 'x-amz-checksum-mode')?.toUpperCase() !== 'ENABLED' || !version.checksum) return;
+  const name = checksumHeaderName(version.checksum.algorithm);
+  if (partNumber !== undefined && version.partChecksums) {
+    const partValue = version.partChecksums[partNumber - 1];
+    if (partValue) {
+      headers[name] = partValue;
+      headers['x-amz-checksum-type'] = version.checksum.type;
+    }
+    return;
+  }
+  if (range !== undefined && !(partNumber === 1 && !version.partSizes)) return;
+  headers[name] = version.checksum.value;
+  headers['x-amz-checksum-type'] = version.checksum.type;
+}

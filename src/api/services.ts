@@ -1,0 +1,33 @@
+// What the composition root hands the API layer: stores, clock, configuration and shared caches.
+import type { Clock } from '../core/clock.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { MetaStore } from '../storage/meta-store.js';
+import type { SigningKeyCache } from '../protocol/sigv4.js';
+import type { CredentialResolver } from '../iam/credential-resolver.js';
+
+export interface ServerConfig {
+  /** Region this endpoint serves and reports (GetBucketLocation, access point ARNs). */
+  region: string;
+  /** Host names (no port) under which virtual-host-style names are recognised. */
+  baseHosts: string[];
+  /** The platform operator's account (owner of the delivery bucket, sole user of the admin API). */
+  platformAccountId: string;
+  /** Trust X-Forwarded-For for aws:SourceIp (only behind a known proxy). */
+  trustForwardedFor: boolean;
+}
+
+export interface Services {
+  config: ServerConfig;
+  clock: Clock;
+  meta: MetaStore;
+  blobs: BlobStore;
+  signingKeys: SigningKeyCache;
+  credentials: CredentialResolver;
+  log: Logger;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}

@@ -1,0 +1,46 @@
+// `s3push serve`: the embedded default — one process with the AWS endpoint (and, later, the portal).
+import type { Command } from 'commander';
+import { startServer } from '../main/start-server.js';
+
+interface ServeOptions { data: string; port: string; portalPort: string; host: string; region: string; domain: string[]; deliveryBucket?: string; quiet?: boolean }
+
+export function registerServe(program: Command): void {
+  program.command('serve')
+    .description('run s3push: AWS-compatible endpoint (S3, S3 Control, IAM, STS) on one port')
+    .option('--data <dir>', 'data directory (env S3PUSH_DATA)', process.env['S3PUSH_DATA'] ?? './.s3push')
+    .option('--port <port>', 'AWS endpoint port', '9000')
+    .option('--portal-port <port>', 'Slate portal port', '9001')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--region <region>', 'region this endpoint serves', 'us-east-1')
+    .option('--domain <host>', 'extra base host name for virtual-host-style requests (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--delivery-bucket <name>', 'name of the delivery bucket created at first start')
+    .option('--quiet', 'log only warnings and errors')
+    .action(async (options: ServeOptions) => {
+      const port = parsePort(options.port, '--port');
+      const server = await startServer({
+        dataDir: options.data, port, host: options.host, region: options.region, domains: options.domain,
+        ...(options.deliveryBucket ? { deliveryBucket: options.deliveryBucket } : {}),
+        quiet: options.quiet ?? false,
+      });
+      const { platform, layout } = server;
+      const lines = [
+        `s3push listening on ${server.endpoint} (S3, S3 Control, IAM, STS)`,
+        `data directory:      ${layout.root}`,
+        `platform account:    ${platform.accountId}`,
+        `delivery bucket:     ${platform.deliveryBucket}`,
+        `credentials:         ${layout.credentials} (profile "platform")`,
+        `portal login:        ${layout.portalLogin}`,
+      ];
+      if (platform.created) lines.push('first start: platform account, delivery bucket and credentials created');
+      process.stdout.write(lines.join('\n') + '\n');
+      const shutdown = () => { void server.close().then(() => process.exit(0)); };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+}
+
+function parsePort(value: string, flag: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${flag} must be a port number, not "${value}"`);
+  return port;
+}

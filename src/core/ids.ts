@@ -1,0 +1,63 @@
+// Identifier generators: request ids, version ids, upload ids, access keys, account ids.
+import { randomBytes, randomInt } from 'node:crypto';
+
+const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const lowerAlnum = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+function randomFrom(alphabet: string, length: number): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[bytes[i]! % alphabet.length];
+  return out;
+}
+
+/** 16 upper-case hex characters, as S3's x-amz-request-id. */
+export function newRequestId(): string {
+  return randomBytes(8).toString('hex').toUpperCase();
+}
+
+/** x-amz-id-2: an opaque base64 host id. */
+export function newHostId(): string {
+  return randomBytes(24).toString('base64');
+}
+
+/** 32 URL-safe characters, the shape of S3 version ids. */
+export function newVersionId(): string {
+  return randomFrom(alnum, 32);
+}
+
+export function newUploadId(): string {
+  return randomBytes(48).toString('base64url');
+}
+
+export function newBlobId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** Long-term keys start AKIA, temporary (STS) keys ASIA; 20 characters in all. */
+export function newAccessKeyId(kind: 'AKIA' | 'ASIA'): string {
+  return kind + randomFrom(base32, 16);
+}
+
+export function newSecretAccessKey(): string {
+  return randomBytes(30).toString('base64').replace(/\+/g, 'x').replace(/\//g, 'y');
+}
+
+/** IAM unique ids: AIDA (users), AROA (roles), ANPA (policies), 21 characters. */
+export function newUniqueId(prefix: 'AIDA' | 'AROA' | 'ANPA'): string {
+  return prefix + randomFrom(base32, 17);
+}
+
+export function newAccountId(): string {
+  return String(randomInt(1, 10)) + String(randomInt(0, 1e11)).padStart(11, '0');
+}
+
+/** Lower-case alphanumerics, for access point alias metadata. */
+export function newLowerAlnum(length: number): string {
+  return randomFrom(lowerAlnum, length);
+}
+
+export function newToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}

@@ -1,0 +1,75 @@
+// Every limit s3push enforces, named once, units last (S3's own limits and our operating bounds).
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+const TiB = 1024 * GiB;
+
+export const limits = {
+  // S3 object and key limits.
+  keyLengthBytesMax: 1024,
+  objectSizeBytesMax: 5 * TiB,
+  putObjectSizeBytesMax: 5 * GiB,
+  copyObjectSourceSizeBytesMax: 5 * GiB,
+  userMetadataBytesMax: 2 * KiB,
+  tagsPerObjectMax: 10,
+  tagsPerBucketMax: 50,
+  tagKeyLengthMax: 128,
+  tagValueLengthMax: 256,
+
+  // Multipart.
+  partNumberMax: 10_000,
+  partSizeBytesMin: 5 * MiB,
+  partSizeBytesMax: 5 * GiB,
+  uploadsListedMax: 1000,
+  partsListedMax: 1000,
+
+  // Buckets and listing.
+  bucketNameLengthMin: 3,
+  bucketNameLengthMax: 63,
+  bucketsPerAccountMax: 10_000,
+  listKeysMax: 1000,
+  deleteObjectsKeysMax: 1000,
+
+  // Request parsing.
+  headerBytesMax: 16 * KiB,
+  xmlBodyBytesMax: 1 * MiB,
+  policyBytesMax: 20 * KiB,
+  accessPointPolicyBytesMax: 20 * KiB,
+  queryFormBodyBytesMax: 1 * MiB,
+  jsonBodyBytesMax: 1 * MiB,
+  awsChunkHeaderBytesMax: 4 * KiB,
+  awsChunkTrailerBytesMax: 4 * KiB,
+  // One aws-chunked chunk can be no larger than the largest single request body.
+  awsChunkSizeBytesMax: 5 * GiB,
+
+  // SigV4.
+  clockSkewMsMax: 15 * 60 * 1000,
+  presignedExpiresSecondsMax: 604_800,
+  signingKeyCacheEntriesMax: 1024,
+
+  // Server behaviour.
+  bodyIdleTimeoutMs: 60_000,
+  headersTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 65_000,
+  connectionsMax: 4096,
+  streamHighWaterMarkBytes: 256 * KiB,
+
+  // Storage.
+  encryptionSegmentBytes: 64 * KiB,
+  blobHeaderCacheEntriesMax: 4096,
+  /** Blob writers gather small chunks into writes of at least this size (one writev each). */
+  blobWriteCoalesceBytes: 1 * MiB,
+  /** A blob writer starts a background fdatasync after this many bytes, so finish() waits for little. */
+  blobWriterSyncIntervalBytes: 64 * MiB,
+  garbageCollectionBatchMax: 256,
+  garbageCollectionIntervalMs: 2_000,
+  /** A blob handed out by takeGarbage but never forgotten (collector died) is handed out again after this. */
+  garbageCollectionLeaseMs: 10 * 60 * 1000,
+  /** How long a SQLite connection waits for another process's write lock before failing. */
+  sqliteBusyTimeoutMs: 10_000,
+  /** SQLite page cache per connection (default would be 2 MiB), so big listings stay in memory. */
+  sqliteCacheBytes: 32 * MiB,
+} as const;
+
+export const units = { KiB, MiB, GiB, TiB } as const;

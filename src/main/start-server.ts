@@ -1,0 +1,115 @@
+// The composition root: opens the stores, bootstraps the platform, wires the API and starts listening.
+// Nothing else constructs long-lived objects; everything is passed down from here.
+import { createServer, type Server } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { limits } from '../core/limits.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { SigningKeyCache } from '../protocol/sigv4.js';
+import { CredentialResolver } from '../iam/credential-resolver.js';
+import { openSqliteMetaStore } from '../storage/sqlite/sqlite-meta-store.js';
+import { openFsBlobStore } from '../storage/fs/fs-blob-store.js';
+import { EncryptedBlobStore } from '../storage/encrypted-blob-store.js';
+import { loadOrCreateMasterKey } from '../storage/master-key.js';
+import { createRequestHandler } from '../api/pipeline.js';
+import type { Logger, Services } from '../api/services.js';
+import { bootstrapPlatform, type PlatformFacts } from './bootstrap.js';
+import { dataDirLayout, type DataDirLayout } from './data-dir.js';
+import { GarbageCollector } from './garbage-collector.js';
+import { createLogger } from './logger.js';
+
+export interface ServerOptions {
+  dataDir: string;
+  /** Address to bind (default 127.0.0.1). */
+  host?: string;
+  /** AWS API port; 0 picks a free one. */
+  port: number;
+  region?: string;
+  /** Extra base host names for virtual-host-style addressing (localhost and 127.0.0.1 are always on). */
+  domains?: string[];
+  deliveryBucket?: string;
+  quiet?: boolean;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface RunningServer {
+  endpoint: string;
+  port: number;
+  platform: PlatformFacts;
+  layout: DataDirLayout;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger({ quiet: options.quiet ?? false });
+  const region = options.region ?? 'us-east-1';
+  const layout = dataDirLayout(options.dataDir);
+  await mkdir(layout.root, { recursive: true, mode: 0o700 });
+
+  const meta = await openSqliteMetaStore({ path: layout.metaDatabase, clock });
+  const rawBlobs = await openFsBlobStore({ dir: layout.blobsRoot });
+  const blobs = new EncryptedBlobStore(rawBlobs, await loadOrCreateMasterKey(layout.masterKey));
+  const startedMs = clock.nowMs();
+  await blobs.sweepTemporary();
+
+  const platform = await bootstrapPlatform(meta, clock, layout, region, options.deliveryBucket);
+  const services: Services = {
+    config: {
+      region,
+      baseHosts: [...new Set(['localhost', '127.0.0.1', ...(options.domains ?? [])].map((h) => h.toLowerCase()))],
+      trustForwardedFor: false,
+      platformAccountId: platform.accountId,
+    },
+    clock,
+    meta,
+    blobs,
+    signingKeys: new SigningKeyCache(),
+    credentials: new CredentialResolver(meta, clock),
+    log,
+  };
+
+  const collector = new GarbageCollector(meta, blobs, log);
+  collector.start();
+  void collector.sweepOrphans(startedMs).then(
+    (removed) => { if (removed > 0) log.info('removed orphaned blobs', { removed }); },
+    (error: unknown) => log.error('orphan sweep failed', { error: String(error) }),
+  );
+
+  const server = createServer({ maxHeaderSize: limits.headerBytesMax, requestTimeout: 0, headersTimeout: limits.headersTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs });
+  const handler = createRequestHandler(services);
+  server.on('request', handler);
+  server.on('checkContinue', handler);
+  server.maxConnections = limits.connectionsMax;
+  server.setTimeout(limits.bodyIdleTimeoutMs, (socket) => socket.destroy());
+  const port = await listen(server, options.port, options.host ?? '127.0.0.1');
+  const endpoint = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
+
+  return {
+    endpoint,
+    port,
+    platform,
+    layout,
+    services,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await collector.stop();
+      await meta.close();
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

@@ -1,0 +1,81 @@
+// XML in and out: a small escaping builder for responses, a validating size-limited parser for request bodies.
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { S3Error } from '../core/errors.js';
+
+export const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
+export const S3_CONTROL_NAMESPACE = 'http://awss3control.amazonaws.com/doc/2018-08-20/';
+
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+export function escapeXml(value: string): string {
+  return value.replace(/[&<>"'\r]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : c === "'" ? '&apos;' : '&#13;',
+  );
+}
+
+export type XmlValue = string | number | boolean | undefined | null;
+
+/** `<name>escaped value</name>`, or nothing when the value is undefined or null. */
+export function el(name: string, value: XmlValue): string {
+  if (value === undefined || value === null) return '';
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
+}
+
+/** `<name>inner</name>` where inner is already XML. */
+export function wrap(name: string, inner: string): string {
+  return `<${name}>${inner}</${name}>`;
+}
+
+export function xmlDocument(root: string, inner: string, namespace: string | undefined = S3_NAMESPACE): string {
+  const ns = namespace ? ` xmlns="${namespace}"` : '';
+  return `${XML_DECLARATION}<${root}${ns}>${inner}</${root}>`;
+}
+
+export type XmlNode = { [name: string]: XmlNode | XmlNode[] | string | string[] | undefined };
+
+/** Elements that may repeat in the request bodies we accept; they always parse as arrays. */
+const repeatedElements = new Set(['Object', 'Part', 'Tag', 'Rule', 'CORSRule', 'AllowedMethod', 'AllowedOrigin', 'AllowedHeader', 'ExposeHeader', 'member']);
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: false,
+  removeNSPrefix: true,
+  processEntities: true,
+  htmlEntities: false,
+  isArray: (name) => repeatedElements.has(name),
+});
+
+/** Parses a request body; malformed, oversized or DTD-bearing documents are MalformedXML. */
+export function parseXml(body: string, rootName: string): XmlNode {
+  if (/<!DOCTYPE|<!ENTITY/i.test(body)) throw new S3Error('MalformedXML');
+  if (XMLValidator.validate(body) !== true) throw new S3Error('MalformedXML');
+  const parsed = parser.parse(body) as XmlNode;
+  const root = parsed[rootName];
+  if (root === undefined || Array.isArray(root)) throw new S3Error('MalformedXML');
+  if (typeof root === 'string') return {};
+  return root as XmlNode;
+}
+
+export function textOf(node: XmlNode | undefined, name: string): string | undefined {
+  const value = node?.[name];
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) throw new S3Error('MalformedXML');
+  return ''; // an element with children where text was expected, e.g. <Key/> parsed as {}
+}
+
+export function childOf(node: XmlNode | undefined, name: string): XmlNode | undefined {
+  const value = node?.[name];
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value.trim() === '' ? {} : undefined;
+  if (Array.isArray(value)) throw new S3Error('MalformedXML');
+  return value;
+}
+
+export function childrenOf(node: XmlNode | undefined, name: string): XmlNode[] {
+  const value = node?.[name];
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((item) => (typeof item === 'string' ? ({ '#text': item } as XmlNode) : item));
+}

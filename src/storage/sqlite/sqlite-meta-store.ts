@@ -1,0 +1,205 @@
+// The SQLite MetaStore: one better-sqlite3 connection, prepared statements, one transaction per mutation.
+//
+// better-sqlite3 is synchronous, so each method does its work before returning a settled promise.
+// Mutations use BEGIN IMMEDIATE (take the write lock first) so processes sharing the file with
+// `--workers N` queue on busy_timeout instead of failing on a lock upgrade; multi-statement reads
+// run in a deferred transaction so they see one snapshot.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { limits } from '../../core/limits.js';
+import type { CompleteInput, DeleteInput, DeleteResult, MetaStore, PutVersionInput } from '../meta-store.js';
+import type {
+  AccessKeyRecord,
+  AccountRecord,
+  BucketPatch,
+  BucketRecord,
+  ListObjectsPage,
+  ListObjectsQuery,
+  ListPartsPage,
+  ListUploadsPage,
+  ListUploadsQuery,
+  ListVersionsPage,
+  ListVersionsQuery,
+  MultipartUpload,
+  ObjectEvent,
+  ObjectVersion,
+  Tag,
+  UploadPart,
+} from '../types.js';
+import { SqliteBlobRefs } from './blobs.js';
+import { SqliteBuckets } from './buckets.js';
+import { SqliteEventOutbox } from './events.js';
+import { SqliteIdentity } from './identity.js';
+import { SqliteListing } from './listing.js';
+import { SqliteObjects } from './objects.js';
+import { applyPragmas, migrate } from './schema.js';
+import { SqliteUploads } from './uploads.js';
+
+export interface SqliteMetaStoreOptions {
+  /** Database file; its directory is created if missing. */
+  path: string;
+  clock?: Clock;
+}
+
+/** Opens (creating or migrating) the metadata database at `options.path`; synchronous, so `await` is optional. */
+export function openSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStore {
+  mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path, { timeout: limits.sqliteBusyTimeoutMs });
+  try {
+    applyPragmas(db, limits.sqliteBusyTimeoutMs, limits.sqliteCacheBytes);
+    migrate(db);
+    return new SqliteMetaStore(db, options.clock ?? systemClock);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+class SqliteMetaStore implements MetaStore {
+  private readonly identity: SqliteIdentity;
+  private readonly buckets: SqliteBuckets;
+  private readonly blobs: SqliteBlobRefs;
+  private readonly events: SqliteEventOutbox;
+  private readonly objects: SqliteObjects;
+  private readonly listing: SqliteListing;
+  private readonly uploads: SqliteUploads;
+  private readonly transaction: Database.Transaction<<T>(work: () => T) => T>;
+
+  constructor(
+    private readonly db: Database.Database,
+    clock: Clock,
+  ) {
+    this.identity = new SqliteIdentity(db);
+    this.buckets = new SqliteBuckets(db);
+    this.blobs = new SqliteBlobRefs(db, clock);
+    this.events = new SqliteEventOutbox(db, clock);
+    this.objects = new SqliteObjects(db, clock, this.buckets, this.blobs, this.events);
+    this.listing = new SqliteListing(db);
+    this.uploads = new SqliteUploads(db, this.buckets, this.blobs, this.objects);
+    this.transaction = db.transaction(<T>(work: () => T): T => work());
+  }
+
+  /** Runs a mutation as one IMMEDIATE transaction; a throw rolls everything back. */
+  private write<T>(work: () => T): T {
+    return this.transaction.immediate(work) as T;
+  }
+
+  /** Runs several reads against one snapshot. */
+  private read<T>(work: () => T): T {
+    return this.transaction.deferred(work) as T;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  // Accounts and credentials.
+  async createAccount(account: AccountRecord): Promise<void> {
+    this.write(() => this.identity.createAccount(account));
+  }
+  async getAccount(accountId: string): Promise<AccountRecord | undefined> {
+    return this.identity.getAccount(accountId);
+  }
+  async listAccounts(): Promise<AccountRecord[]> {
+    return this.identity.listAccounts();
+  }
+  async putAccessKey(key: AccessKeyRecord): Promise<void> {
+    this.write(() => this.identity.putAccessKey(key));
+  }
+  async getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+    return this.identity.getAccessKey(accessKeyId);
+  }
+  async deleteAccessKey(accessKeyId: string): Promise<void> {
+    this.write(() => this.identity.deleteAccessKey(accessKeyId));
+  }
+  async getSetting(name: string): Promise<string | undefined> {
+    return this.identity.getSetting(name);
+  }
+  async putSetting(name: string, value: string): Promise<void> {
+    this.write(() => this.identity.putSetting(name, value));
+  }
+
+  // Buckets.
+  async createBucket(bucket: BucketRecord): Promise<void> {
+    this.write(() => this.buckets.create(bucket));
+  }
+  async getBucket(name: string): Promise<BucketRecord | undefined> {
+    return this.buckets.get(name);
+  }
+  async listBuckets(accountId: string): Promise<BucketRecord[]> {
+    return this.buckets.listByAccount(accountId);
+  }
+  async updateBucket(name: string, patch: BucketPatch): Promise<BucketRecord> {
+    return this.write(() => this.buckets.update(name, patch));
+  }
+  async deleteBucket(name: string): Promise<void> {
+    this.write(() => this.buckets.delete(name));
+  }
+
+  // Object versions.
+  async getObjectVersion(bucket: string, key: string, versionId?: string): Promise<ObjectVersion | undefined> {
+    return this.objects.get(bucket, key, versionId);
+  }
+  async putObjectVersion(input: PutVersionInput): Promise<ObjectVersion> {
+    return this.write(() => this.objects.put(input));
+  }
+  async deleteObject(input: DeleteInput): Promise<DeleteResult> {
+    return this.write(() => this.objects.delete(input));
+  }
+  async putObjectTags(bucket: string, key: string, versionId: string | undefined, tags: Tag[]): Promise<ObjectVersion> {
+    return this.write(() => this.objects.putTags(bucket, key, versionId, tags));
+  }
+  async listObjects(bucket: string, query: ListObjectsQuery): Promise<ListObjectsPage> {
+    return this.read(() => this.listing.listObjects(bucket, query));
+  }
+  async listObjectVersions(bucket: string, query: ListVersionsQuery): Promise<ListVersionsPage> {
+    return this.read(() => this.listing.listObjectVersions(bucket, query));
+  }
+
+  // Multipart uploads.
+  async createUpload(upload: MultipartUpload): Promise<void> {
+    this.write(() => this.uploads.create(upload));
+  }
+  async getUpload(bucket: string, key: string, uploadId: string): Promise<MultipartUpload | undefined> {
+    return this.uploads.get(bucket, key, uploadId);
+  }
+  async putPart(part: UploadPart, newBlobs: { blobId: string; sizeBytes: number }[]): Promise<void> {
+    this.write(() => this.uploads.putPart(part, newBlobs));
+  }
+  async getParts(uploadId: string, partNumbers: number[]): Promise<UploadPart[]> {
+    return this.read(() => this.uploads.getParts(uploadId, partNumbers));
+  }
+  async listParts(uploadId: string, afterPartNumber: number, maxParts: number): Promise<ListPartsPage> {
+    return this.read(() => this.uploads.listParts(uploadId, afterPartNumber, maxParts));
+  }
+  async listUploads(bucket: string, query: ListUploadsQuery): Promise<ListUploadsPage> {
+    return this.read(() => this.uploads.list(bucket, query));
+  }
+  async completeUpload(input: CompleteInput): Promise<ObjectVersion> {
+    return this.write(() => this.uploads.complete(input));
+  }
+  async abortUpload(bucket: string, key: string, uploadId: string): Promise<void> {
+    this.write(() => this.uploads.abort(bucket, key, uploadId));
+  }
+
+  // Blob lifecycle.
+  async takeGarbage(limit: number, graceMs: number): Promise<string[]> {
+    return this.write(() => this.blobs.takeGarbage(limit, graceMs));
+  }
+  async forgetBlobs(blobIds: string[]): Promise<void> {
+    this.write(() => this.blobs.forget(blobIds));
+  }
+  async hasBlob(blobId: string): Promise<boolean> {
+    return this.blobs.has(blobId);
+  }
+
+  // The object event outbox.
+  async readEvents(afterSequence: number, limit: number): Promise<ObjectEvent[]> {
+    return this.events.read(afterSequence, limit);
+  }
+  async latestEventSequence(): Promise<number> {
+    return this.events.latestSequence();
+  }
+}
