@@ -4,6 +4,8 @@ import type { BlobStore } from '../storage/blob-store.js';
 import type { MetaStore } from '../storage/meta-store.js';
 import type { SigningKeyCache } from '../protocol/sigv4.js';
 import type { CredentialResolver } from '../iam/credential-resolver.js';
+import type { IdentityPolicies, PolicyCache } from '../iam/identity-policies.js';
+import type { IamStore } from '../storage/iam-store.js';
 
 export interface ServerConfig {
   /** Region this endpoint serves and reports (GetBucketLocation, access point ARNs). */
@@ -20,7 +22,10 @@ export interface Services {
   config: ServerConfig;
   clock: Clock;
   meta: MetaStore;
+  iam: IamStore;
   blobs: BlobStore;
+  policyCache: PolicyCache;
+  identityPolicies: IdentityPolicies;
   signingKeys: SigningKeyCache;
   credentials: CredentialResolver;
   log: Logger;

@@ -48,6 +48,27 @@ export const limits = {
   presignedExpiresSecondsMax: 604_800,
   signingKeyCacheEntriesMax: 1024,
 
+  // IAM and STS.
+  parsedPolicyCacheEntriesMax: 4096,
+  principalPolicyCacheEntriesMax: 4096,
+  inlinePolicyBytesMax: 10_240,
+  managedPolicyBytesMax: 6_144,
+  trustPolicyBytesMax: 2_048,
+  sessionPolicyBytesMax: 2_048,
+  sessionPolicyArnsMax: 10,
+  policyVersionsMax: 5,
+  managedPoliciesPerPrincipalMax: 10,
+  usersPerAccountMax: 5_000,
+  rolesPerAccountMax: 1_000,
+  accessKeysPerUserMax: 2,
+  assumeRoleSecondsMin: 900,
+  assumeRoleSecondsDefault: 3_600,
+  roleChainingSecondsMax: 3_600,
+  roleMaxSessionSecondsMax: 43_200,
+  sessionTokenSecondsMax: 129_600,
+  rootSessionTokenSecondsMax: 3_600,
+  accessPointsPerAccountMax: 10_000,
+
   // Server behaviour.
   bodyIdleTimeoutMs: 60_000,
   headersTimeoutMs: 60_000,

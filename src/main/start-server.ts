@@ -7,7 +7,11 @@ import { limits } from '../core/limits.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { SigningKeyCache } from '../protocol/sigv4.js';
 import { CredentialResolver } from '../iam/credential-resolver.js';
-import { openSqliteMetaStore } from '../storage/sqlite/sqlite-meta-store.js';
+import { openSqliteStores } from '../storage/sqlite/sqlite-meta-store.js';
+import { IdentityPolicies, PolicyCache } from '../iam/identity-policies.js';
+import { handleQueryApi } from '../api/query-api.js';
+import { stsApi } from '../api/sts/sts-actions.js';
+import { iamApi } from '../api/iam/iam-api.js';
 import { openFsBlobStore } from '../storage/fs/fs-blob-store.js';
 import { EncryptedBlobStore } from '../storage/encrypted-blob-store.js';
 import { loadOrCreateMasterKey } from '../storage/master-key.js';
@@ -49,13 +53,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const layout = dataDirLayout(options.dataDir);
   await mkdir(layout.root, { recursive: true, mode: 0o700 });
 
-  const meta = await openSqliteMetaStore({ path: layout.metaDatabase, clock });
+  const stores = openSqliteStores({ path: layout.metaDatabase, clock });
+  const { meta, iam } = stores;
   const rawBlobs = await openFsBlobStore({ dir: layout.blobsRoot });
   const blobs = new EncryptedBlobStore(rawBlobs, await loadOrCreateMasterKey(layout.masterKey));
   const startedMs = clock.nowMs();
   await blobs.sweepTemporary();
 
   const platform = await bootstrapPlatform(meta, clock, layout, region, options.deliveryBucket);
+  const policyCache = new PolicyCache();
   const services: Services = {
     config: {
       region,
@@ -65,7 +71,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     clock,
     meta,
+    iam,
     blobs,
+    policyCache,
+    identityPolicies: new IdentityPolicies(iam, policyCache, clock),
     signingKeys: new SigningKeyCache(),
     credentials: new CredentialResolver(meta, clock),
     log,
@@ -79,7 +88,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
 
   const server = createServer({ maxHeaderSize: limits.headerBytesMax, requestTimeout: 0, headersTimeout: limits.headersTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs });
-  const handler = createRequestHandler(services);
+  const handler = createRequestHandler(services, {
+    sts: (ctx) => handleQueryApi(ctx, stsApi),
+    iam: (ctx) => handleQueryApi(ctx, iamApi),
+  });
   server.on('request', handler);
   server.on('checkContinue', handler);
   server.maxConnections = limits.connectionsMax;
@@ -99,7 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.closeAllConnections();
       });
       await collector.stop();
-      await meta.close();
+      await stores.close();
     },
   };
 }

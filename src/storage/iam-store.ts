@@ -126,8 +126,8 @@ export interface IamStore {
   listManagedPolicies(accountId: string, options: { pathPrefix: string; onlyAttached: boolean }): Promise<ManagedPolicyRecord[]>;
   /** DeleteConflict while attached or while non-default versions remain. */
   deleteManagedPolicy(arn: string): Promise<void>;
-  /** LimitExceeded beyond 5 versions. */
-  createPolicyVersion(version: PolicyVersionRecord): Promise<void>;
+  /** Assigns the next version id (v2, v3, …, never reused); LimitExceeded beyond 5 versions. */
+  createPolicyVersion(version: Omit<PolicyVersionRecord, 'versionId'>): Promise<PolicyVersionRecord>;
   getPolicyVersion(arn: string, versionId: string): Promise<PolicyVersionRecord | undefined>;
   listPolicyVersions(arn: string): Promise<PolicyVersionRecord[]>;
   /** DeleteConflict for the default version. */

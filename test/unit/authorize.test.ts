@@ -416,14 +416,16 @@ describe('role trust policies (sts:AssumeRole, aws-semantics §4.3)', () => {
     assert.equal(authorize(input(u, 'sts:AssumeRole', [roleLayer(other)], { identityPolicies: [assume] })).reason, 'no resource-based policy allows the sts:AssumeRole action');
   });
 
-  test('cross account with sts:ExternalId; root users cannot assume roles', () => {
+  test('cross account with sts:ExternalId; a trusted account\'s root may assume (s3push allows what AWS refuses)', () => {
     const u = userIn(partner, 'deployer');
     const trust = ref('trust', statements({ Effect: 'Allow', Principal: { AWS: partner }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'ext-123' } } }));
     const partnerAssume = ref('identity', statements({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }));
     assert.equal(authorize(input(u, 'sts:AssumeRole', [roleLayer(trust)], { identityPolicies: [partnerAssume], context: { 'sts:ExternalId': 'ext-123' } })).effect, 'Allow');
     assert.equal(authorize(input(u, 'sts:AssumeRole', [roleLayer(trust)], { identityPolicies: [partnerAssume], context: { 'sts:ExternalId': 'wrong' } })).effect, 'ImplicitDeny');
     assert.equal(authorize(input(u, 'sts:AssumeRole', [roleLayer(trust)], { context: { 'sts:ExternalId': 'ext-123' } })).reason, 'no identity-based policy allows the sts:AssumeRole action');
-    assert.equal(authorize(input(rootOf(partner), 'sts:AssumeRole', [roleLayer(trust)], { context: { 'sts:ExternalId': 'ext-123' } })).reason, 'roles may not be assumed by root accounts');
+    assert.equal(authorize(input(rootOf(partner), 'sts:AssumeRole', [roleLayer(trust)], { context: { 'sts:ExternalId': 'ext-123' } })).effect, 'Allow');
+    assert.equal(authorize(input(rootOf(partner), 'sts:AssumeRole', [roleLayer(trust)], { context: { 'sts:ExternalId': 'wrong' } })).effect, 'ImplicitDeny');
+    assert.equal(authorize(input(rootOf('999988887777'), 'sts:AssumeRole', [roleLayer(trust)], { context: { 'sts:ExternalId': 'ext-123' } })).reason, 'no resource-based policy allows the sts:AssumeRole action');
   });
 
   test('role chaining: a trust policy naming a role matches its sessions', () => {

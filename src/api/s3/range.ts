@@ -17,10 +17,11 @@ export function parseRange(value: string | undefined, sizeBytes: number): ByteRa
     return { start: Math.max(0, sizeBytes - suffix), end: sizeBytes };
   }
   const start = Number(m[1]);
-  const last = m[2] === '' ? sizeBytes - 1 : Number(m[2]);
-  if (last < start) return undefined;
+  // `first-last` with last < first is syntactically invalid (ignored); an open end is checked against the size only.
+  if (m[2] !== '' && Number(m[2]) < start) return undefined;
   if (start >= sizeBytes) throw invalidRange(sizeBytes);
-  return { start, end: Math.min(last, sizeBytes - 1) + 1 };
+  const last = m[2] === '' ? sizeBytes - 1 : Math.min(Number(m[2]), sizeBytes - 1);
+  return { start, end: last + 1 };
 }
 
 function invalidRange(sizeBytes: number): S3Error {

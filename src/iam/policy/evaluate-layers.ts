@@ -121,7 +121,9 @@ function firstAllow(refs: readonly ParsedPolicyRef[], request: RequestFacts, res
  * - Cross account: identity side AND a resource-policy grant naming the caller at any level. For the
  *   bucket layer behind an access point, only the bucket policy is asked: the caller's identity policy was
  *   evaluated against the access point ARN (aws-semantics §1.6).
- * - Role trust policies must always name the caller; root users cannot assume roles.
+ * - Role trust policies must always name the caller. Unlike AWS, an account's root user may assume
+ *   the account's roles when the trust policy allows it: the partner guide's flow (and its acceptance
+ *   test) does exactly that with an emulated account's root key (see docs/compatibility.md).
  */
 export function layerVerdict(input: AuthorizeInput, ev: LayerEvaluation): LayerVerdict {
   const { principal, action } = input;
@@ -132,7 +134,6 @@ export function layerVerdict(input: AuthorizeInput, ev: LayerEvaluation): LayerV
     if (ev.layer.kind === 'accessPoint') return denied('access points do not accept anonymous requests');
     return ev.resourceLevel === grantLevel.direct && ev.layer.kind !== 'role' ? allowed(grant) : denied(noResource);
   }
-  if (ev.layer.kind === 'role' && principal.kind === 'Root') return denied('roles may not be assumed by root accounts');
 
   const hasBoundary = input.permissionsBoundary !== undefined;
   const hasSession = (input.sessionPolicies?.length ?? 0) > 0;

@@ -122,6 +122,89 @@ const migrations: readonly string[] = [
     writer TEXT
   );
   `,
+  // 2: IAM (users, roles, inline and managed policies, attachments) and S3 access points.
+  // Names of IAM entities are unique per account regardless of case, as on AWS.
+  `
+  CREATE TABLE iam_users (
+    account_id TEXT NOT NULL,
+    name TEXT NOT NULL COLLATE NOCASE,
+    path TEXT NOT NULL,
+    user_id TEXT NOT NULL UNIQUE,
+    arn TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    boundary_arn TEXT,
+    tags TEXT NOT NULL,
+    PRIMARY KEY (account_id, name)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE iam_roles (
+    account_id TEXT NOT NULL,
+    name TEXT NOT NULL COLLATE NOCASE,
+    path TEXT NOT NULL,
+    role_id TEXT NOT NULL UNIQUE,
+    arn TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    trust_policy TEXT NOT NULL,
+    max_session_seconds INTEGER NOT NULL,
+    description TEXT,
+    boundary_arn TEXT,
+    tags TEXT NOT NULL,
+    PRIMARY KEY (account_id, name)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE iam_inline_policies (
+    owner_kind TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    owner_name TEXT NOT NULL COLLATE NOCASE,
+    policy_name TEXT NOT NULL COLLATE NOCASE,
+    document TEXT NOT NULL,
+    PRIMARY KEY (owner_kind, account_id, owner_name, policy_name)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE iam_managed_policies (
+    arn TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    name TEXT NOT NULL COLLATE NOCASE,
+    path TEXT NOT NULL,
+    policy_id TEXT NOT NULL UNIQUE,
+    description TEXT,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    default_version_id TEXT NOT NULL,
+    next_version INTEGER NOT NULL,
+    tags TEXT NOT NULL,
+    UNIQUE (account_id, name)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE iam_policy_versions (
+    policy_arn TEXT NOT NULL REFERENCES iam_managed_policies (arn) ON DELETE CASCADE,
+    version_id TEXT NOT NULL,
+    document TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (policy_arn, version_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE iam_attachments (
+    owner_kind TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    owner_name TEXT NOT NULL COLLATE NOCASE,
+    policy_arn TEXT NOT NULL REFERENCES iam_managed_policies (arn),
+    PRIMARY KEY (owner_kind, account_id, owner_name, policy_arn)
+  ) WITHOUT ROWID;
+  CREATE INDEX iam_attachments_by_policy ON iam_attachments (policy_arn);
+
+  CREATE TABLE access_points (
+    account_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    alias TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL,
+    PRIMARY KEY (account_id, name)
+  ) WITHOUT ROWID;
+  CREATE INDEX access_points_by_bucket ON access_points (bucket);
+
+  INSERT INTO counters (name, value) VALUES ('iam_generation', 0);
+  `,
 ];
 
 export const schemaVersion = migrations.length;

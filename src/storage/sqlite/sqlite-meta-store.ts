@@ -28,7 +28,9 @@ import type {
   Tag,
   UploadPart,
 } from '../types.js';
+import type { IamStore } from '../iam-store.js';
 import { SqliteBlobRefs } from './blobs.js';
+import { SqliteIamStore } from './sqlite-iam-store.js';
 import { SqliteBuckets } from './buckets.js';
 import { SqliteEventOutbox } from './events.js';
 import { SqliteIdentity } from './identity.js';
@@ -45,12 +47,26 @@ export interface SqliteMetaStoreOptions {
 
 /** Opens (creating or migrating) the metadata database at `options.path`; synchronous, so `await` is optional. */
 export function openSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStore {
+  return openSqliteStores(options).meta;
+}
+
+export interface SqliteStores {
+  meta: MetaStore;
+  iam: IamStore;
+  /** Closes the shared connection. */
+  close(): Promise<void>;
+}
+
+/** Opens the database once and returns both stores over the same connection. */
+export function openSqliteStores(options: SqliteMetaStoreOptions): SqliteStores {
   mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path, { timeout: limits.sqliteBusyTimeoutMs });
   try {
     applyPragmas(db, limits.sqliteBusyTimeoutMs, limits.sqliteCacheBytes);
     migrate(db);
-    return new SqliteMetaStore(db, options.clock ?? systemClock);
+    const clock = options.clock ?? systemClock;
+    const meta = new SqliteMetaStore(db, clock);
+    return { meta, iam: new SqliteIamStore(db, clock), close: () => meta.close() };
   } catch (error) {
     db.close();
     throw error;
