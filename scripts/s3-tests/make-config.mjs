@@ -24,12 +24,15 @@ const { values: args } = parseArgs({
     data: { type: 'string' },
     out: { type: 'string', default: 's3tests.conf' },
     'bucket-prefix': { type: 'string', default: 's3t-{random}-' },
+    // Only test_bucket_get_location reads api_name: it creates a bucket with this LocationConstraint and reads it
+    // back, and skips when it is empty. us-east-1 itself is not a valid LocationConstraint (InvalidLocationConstraint).
+    'api-name': { type: 'string', default: 'eu-west-1' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (args.help || (!args.credentials && !args.data)) {
-  process.stdout.write('usage: node scripts/s3-tests/make-config.mjs --credentials FILE [--data DIR] [--endpoint URL] [--out FILE] [--bucket-prefix TEMPLATE]\n'
+  process.stdout.write('usage: node scripts/s3-tests/make-config.mjs --credentials FILE [--data DIR] [--endpoint URL] [--out FILE] [--bucket-prefix TEMPLATE] [--api-name REGION]\n'
     + '  FILE: AWS shared-credentials with profiles main, alt, tenant (main falls back to <data>/credentials [platform])\n');
   process.exit(args.help ? 0 : 2);
 }
@@ -148,8 +151,7 @@ const conf = [
   '',
   section('DEFAULT', [['host', endpoint.hostname], ['port', endpoint.port || (endpoint.protocol === 'https:' ? '443' : '80')], ['is_secure', endpoint.protocol === 'https:' ? 'True' : 'False'], ['ssl_verify', 'False']]),
   section('fixtures', [['bucket prefix', args['bucket-prefix']], ['iam name prefix', 's3-tests-'], ['iam path prefix', '/s3-tests/']]),
-  // api_name is the LocationConstraint s3-tests sends on CreateBucket; empty = us-east-1, the server's default region.
-  section('s3 main', [...s3User('main'), ['api_name', '']]),
+  section('s3 main', [...s3User('main'), ['api_name', args['api-name']]]),
   section('s3 alt', s3User('alt')),
   section('s3 tenant', [...s3User('tenant'), ['tenant', 'tenant']]),
   section('iam', s3User('main')),

@@ -1,9 +1,10 @@
-// Authentication stage: SigV4 (header or presigned) → verified signature and principal on the context.
+// Authentication stage: SigV4 (header or presigned), or SigV2 for S3 → verified signature and principal on the context.
 import { S3Error } from '../core/errors.js';
 import {
-  parseAuth, verifySignature, UNSIGNED_PAYLOAD, STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER,
+  parseAuth, splitQuery, verifySignature, UNSIGNED_PAYLOAD, STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER,
   type SignableRequest,
 } from '../protocol/sigv4.js';
+import { isSigV2, parseSigV2, verifySigV2 } from '../protocol/sigv2.js';
 import { anonymousPrincipal } from '../iam/principal.js';
 import { header, type RequestContext } from './context.js';
 
@@ -14,11 +15,13 @@ export function signableRequest(ctx: RequestContext): SignableRequest {
 }
 
 /**
- * The payload hash S3 clients declare in x-amz-content-sha256 (required with header auth);
- * presigned URLs are always UNSIGNED-PAYLOAD.
+ * The payload hash S3 clients declare in x-amz-content-sha256 (required with SigV4 header auth).
+ * Presigned URLs use UNSIGNED-PAYLOAD unless they carry the value: the JS SDK's presigner hoists
+ * `X-Amz-Content-Sha256=UNSIGNED-PAYLOAD` into the query.
  */
 export function declaredPayloadHash(ctx: RequestContext, presigned: boolean): string | undefined {
-  const value = header(ctx, 'x-amz-content-sha256');
+  const fromQuery = presigned ? splitQuery(ctx.rawQuery).find(([name]) => name.toLowerCase() === 'x-amz-content-sha256')?.[1] : undefined;
+  const value = header(ctx, 'x-amz-content-sha256') ?? fromQuery;
   if (value === undefined) return presigned ? UNSIGNED_PAYLOAD : undefined;
   if (/^[0-9a-f]{64}$/i.test(value)) return value.toLowerCase();
   if (payloadLiterals.has(value)) return value;
@@ -33,6 +36,7 @@ export function declaredPayloadHash(ctx: RequestContext, presigned: boolean): st
  */
 export async function authenticate(ctx: RequestContext, bodySha256Hex?: string): Promise<void> {
   const signable = signableRequest(ctx);
+  if (isSigV2(signable)) return authenticateSigV2(ctx, signable, bodySha256Hex);
   const auth = parseAuth(signable);
   if (!auth) {
     ctx.principal = anonymousPrincipal;
@@ -49,5 +53,17 @@ export async function authenticate(ctx: RequestContext, bodySha256Hex?: string):
   const signature = verifySignature(signable, auth, key.secretAccessKey, payloadHash, ctx.services.signingKeys, ctx.services.clock);
   ctx.auth = auth;
   ctx.signature = signature;
+  ctx.principal = ctx.services.credentials.principalFor(key, auth.securityToken);
+}
+
+/** SigV2 exists for S3 only (Query and JSON APIs read their body first and pass its hash). */
+async function authenticateSigV2(ctx: RequestContext, signable: SignableRequest, bodySha256Hex: string | undefined): Promise<void> {
+  if (ctx.target.service !== 's3' || bodySha256Hex !== undefined) {
+    throw new S3Error('InvalidRequest', 'Signature Version 2 is only supported for S3. Please use AWS4-HMAC-SHA256.');
+  }
+  const auth = parseSigV2(signable);
+  const key = await ctx.services.credentials.lookup(auth.accessKeyId);
+  verifySigV2(signable, auth, key.secretAccessKey, ctx.target.hostLabel, ctx.services.clock);
+  ctx.auth = auth;
   ctx.principal = ctx.services.credentials.principalFor(key, auth.securityToken);
 }

@@ -10,10 +10,11 @@ import type { ApiResponse, RequestContext } from './context.js';
 import type { Services } from './services.js';
 import { renderError, sendResponse, toS3Error } from './render.js';
 import { handleS3 } from './s3/handle-s3.js';
-import { handleAdmin } from './admin/handle-admin.js';
 
 /** Extra API handlers the composition root plugs in (IAM, STS, S3 Control arrive with their modules). */
 export interface ApiHandlers {
+  /** The JSON API under the SigV4 service name "s3push". */
+  admin?: (ctx: RequestContext) => Promise<ApiResponse>;
   s3control?: (ctx: RequestContext) => Promise<ApiResponse>;
   sts?: (ctx: RequestContext) => Promise<ApiResponse>;
   iam?: (ctx: RequestContext) => Promise<ApiResponse>;
@@ -52,7 +53,6 @@ async function dispatchService(ctx: RequestContext, handlers: ApiHandlers): Prom
     case 's3':
       return handleS3(ctx);
     case 'admin':
-      return handleAdmin(ctx);
     case 's3control':
     case 'sts':
     case 'iam': {

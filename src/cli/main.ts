@@ -2,6 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerServe } from './serve-command.js';
 import { registerAccount } from './account-command.js';
+import { registerExplain } from './explain-command.js';
+import { registerOnboard } from './onboard-command.js';
+import { registerDeliveries } from './deliveries-command.js';
 import { CliError } from './admin-client.js';
 
 export function buildProgram(): Command {
@@ -11,6 +14,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerAccount(program);
+  registerExplain(program);
+  registerOnboard(program);
+  registerDeliveries(program);
   return program;
 }
 

@@ -69,6 +69,20 @@ export const limits = {
   rootSessionTokenSecondsMax: 3_600,
   accessPointsPerAccountMax: 10_000,
 
+  // Ingest pipeline.
+  ingestEventBatchMax: 256,
+  ingestPollIntervalMs: 500,
+  ingestResumeBatchMax: 10_000,
+  ingestValidationBacklogMax: 2_048,
+  ingestValidationConcurrency: 4,
+  validatorTimeoutMs: 60_000,
+  validatorReadBytesMax: 64 * MiB,
+  webhookAttemptsMax: 8,
+  webhookTimeoutMs: 10_000,
+  webhookBackoffBaseMs: 2_000,
+  webhookPayloadBytesMax: 64 * KiB,
+  eventsFeedClientsMax: 256,
+
   // Server behaviour.
   bodyIdleTimeoutMs: 60_000,
   headersTimeoutMs: 60_000,

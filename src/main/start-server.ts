@@ -12,6 +12,7 @@ import { IdentityPolicies, PolicyCache } from '../iam/identity-policies.js';
 import { handleQueryApi } from '../api/query-api.js';
 import { stsApi } from '../api/sts/sts-actions.js';
 import { iamApi } from '../api/iam/iam-api.js';
+import { handleS3Control } from '../api/s3control/handle-s3control.js';
 import { openFsBlobStore } from '../storage/fs/fs-blob-store.js';
 import { EncryptedBlobStore } from '../storage/encrypted-blob-store.js';
 import { loadOrCreateMasterKey } from '../storage/master-key.js';
@@ -21,6 +22,10 @@ import { bootstrapPlatform, type PlatformFacts } from './bootstrap.js';
 import { dataDirLayout, type DataDirLayout } from './data-dir.js';
 import { GarbageCollector } from './garbage-collector.js';
 import { createLogger } from './logger.js';
+import { createDeliveryPlatform, type DeliveryPlatform } from './start-delivery.js';
+import { createAdminHandler } from '../api/admin/handle-admin.js';
+import { createJsonApi, jsonApiRoutes } from '../portal/json-api/json-api.js';
+import { actorResolver } from '../portal/json-api/actor-from-principal.js';
 
 export interface ServerOptions {
   dataDir: string;
@@ -43,6 +48,7 @@ export interface RunningServer {
   platform: PlatformFacts;
   layout: DataDirLayout;
   services: Services;
+  delivery: DeliveryPlatform;
   close(): Promise<void>;
 }
 
@@ -87,10 +93,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     (error: unknown) => log.error('orphan sweep failed', { error: String(error) }),
   );
 
+  // The endpoint is known once listening; generated partner commands read it later.
+  const platformInfo = { accountId: platform.accountId, deliveryBucket: platform.deliveryBucket, region, endpoint: '' };
+  const delivery = createDeliveryPlatform(services, stores.deliveries, platformInfo);
+  const jsonApi = createJsonApi(jsonApiRoutes({ services, delivery: delivery.context }));
+
   const server = createServer({ maxHeaderSize: limits.headerBytesMax, requestTimeout: 0, headersTimeout: limits.headersTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs });
   const handler = createRequestHandler(services, {
     sts: (ctx) => handleQueryApi(ctx, stsApi),
     iam: (ctx) => handleQueryApi(ctx, iamApi),
+    s3control: handleS3Control,
+    admin: createAdminHandler(jsonApi, actorResolver(stores.deliveries)),
   });
   server.on('request', handler);
   server.on('checkContinue', handler);
@@ -98,6 +111,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.setTimeout(limits.bodyIdleTimeoutMs, (socket) => socket.destroy());
   const port = await listen(server, options.port, options.host ?? '127.0.0.1');
   const endpoint = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
+  platformInfo.endpoint = endpoint;
+  await delivery.ingest.start();
 
   return {
     endpoint,
@@ -105,11 +120,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     platform,
     layout,
     services,
+    delivery,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await delivery.stop();
       await collector.stop();
       await stores.close();
     },

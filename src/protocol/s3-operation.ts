@@ -36,7 +36,7 @@ export type ObjectOperation = Extract<S3Operation, { kind: ObjectOperationKind }
 /** Query parameters that select a sub-resource; any we do not handle is NotImplemented. */
 const knownSubresources = new Set([
   'accelerate', 'acl', 'analytics', 'attributes', 'cors', 'delete', 'encryption', 'intelligent-tiering',
-  'inventory', 'legal-hold', 'lifecycle', 'location', 'logging', 'metadataTable', 'metrics', 'notification',
+  'inventory', 'legal-hold', 'lifecycle', 'location', 'logging', 'metadataConfiguration', 'metadataTable', 'metrics', 'notification',
   'object-lock', 'ownershipControls', 'policy', 'policyStatus', 'publicAccessBlock', 'replication',
   'requestPayment', 'restore', 'retention', 'select', 'tagging', 'torrent', 'uploads', 'versioning',
   'versions', 'website', 'renameObject', 'session',

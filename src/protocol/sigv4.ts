@@ -23,6 +23,8 @@ export interface SignableRequest {
 }
 
 export interface ParsedAuth {
+  /** As the s3:signatureversion condition key spells it: 'AWS4-HMAC-SHA256', or 'AWS' for Signature Version 2 (sigv2.ts). */
+  algorithm: typeof ALGORITHM | 'AWS';
   kind: 'header' | 'presigned';
   accessKeyId: string;
   /** YYYYMMDD from the credential scope. */
@@ -33,6 +35,7 @@ export interface ParsedAuth {
   signature: string;
   /** YYYYMMDDTHHMMSSZ */
   amzDate: string;
+  /** When the request was signed; a SigV2 presigned URL carries no signing time, so there it is the expiry. */
   requestTimeMs: number;
   expiresSeconds?: number;
   securityToken?: string;
@@ -56,6 +59,7 @@ export function peekSigningService(req: SignableRequest): string | undefined {
 
 /** Parses SigV4 from the Authorization header or the presigned query; undefined for anonymous requests. */
 export function parseAuth(req: SignableRequest): ParsedAuth | undefined {
+  assertSingleAuthMechanism(req);
   const header = headerValue(req.headers, 'authorization');
   if (header !== undefined) return parseAuthorizationHeader(header, req);
   if (/(?:^|&)X-Amz-(Algorithm|Credential|Signature)=/.test(req.rawQuery)) return parsePresigned(req);
@@ -63,6 +67,14 @@ export function parseAuth(req: SignableRequest): ParsedAuth | undefined {
     throw new S3Error('InvalidRequest', 'Signature Version 2 is not supported. Please use AWS4-HMAC-SHA256.');
   }
   return undefined;
+}
+
+/** S3 refuses a request that carries both an Authorization header and query-string authentication. */
+export function assertSingleAuthMechanism(req: SignableRequest): void {
+  const header = headerValue(req.headers, 'authorization');
+  if (header !== undefined && /(?:^|&)(?:X-Amz-Algorithm|X-Amz-Signature|X-Amz-Credential|Signature|AWSAccessKeyId)=/.test(req.rawQuery)) {
+    throw new S3Error('InvalidArgument', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified', { ArgumentName: 'Authorization', ArgumentValue: header.slice(0, 64) });
+  }
 }
 
 function parseAuthorizationHeader(header: string, req: SignableRequest): ParsedAuth {
@@ -87,6 +99,7 @@ function parseAuthorizationHeader(header: string, req: SignableRequest): ParsedA
   if (!amzDate) throw new S3Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
   const token = headerValue(req.headers, 'x-amz-security-token');
   return {
+    algorithm: ALGORITHM,
     kind: 'header',
     ...parseCredential(credential, 'AuthorizationHeaderMalformed'),
     signedHeaders: parseSignedHeaders(signedHeaders),
@@ -112,6 +125,7 @@ function parsePresigned(req: SignableRequest): ParsedAuth {
   if (expiresSeconds > limits.presignedExpiresSecondsMax) fail('X-Amz-Expires must be less than a week (in seconds) that is 604800');
   const token = query.get('X-Amz-Security-Token');
   return {
+    algorithm: ALGORITHM,
     kind: 'presigned',
     ...parseCredential(credential, 'AuthorizationQueryParametersError'),
     signedHeaders: parseSignedHeaders(signedHeaders),
@@ -144,7 +158,7 @@ function parseSignatureHex(value: string): string {
   return value.toLowerCase();
 }
 
-function parseAmzDate(value: string): number {
+export function parseAmzDate(value: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) throw new S3Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
   return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
@@ -153,8 +167,7 @@ function parseAmzDate(value: string): number {
 function dateHeaderAsAmzDate(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) return undefined;
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return Number.isNaN(ms) ? undefined : amzDateOf(ms);
 }
 
 export function headerValue(headers: SignableRequest['headers'], name: string): string | undefined {
@@ -190,8 +203,13 @@ export function uriEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
-export function canonicalQuery(rawQuery: string, exclude?: string): string {
-  const pairs = splitQuery(rawQuery)
+/**
+ * SigV4's canonical query: decoded then RFC 3986-encoded names and values, sorted by name then value,
+ * `name=` for empty values. With `plusAsSpace` a raw '+' is read as a space, as form encoding and
+ * our query parser (URLSearchParams) read it; otherwise it is a literal '+'.
+ */
+export function canonicalQuery(rawQuery: string, exclude?: string, plusAsSpace = false): string {
+  const pairs = splitQuery(plusAsSpace ? rawQuery.replace(/\+/g, '%20') : rawQuery)
     .filter(([name]) => name !== exclude)
     .map(([n, v]) => [uriEncode(n), uriEncode(v)] as const);
   pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
@@ -203,12 +221,12 @@ function canonicalHeaderValue(value: string | string[] | undefined): string {
   return values.map((v) => v.trim().replace(/\s+/g, ' ')).join(',');
 }
 
-export function canonicalRequest(req: SignableRequest, signedHeaders: string[], payloadHash: string, excludeQuery?: string): string {
+export function canonicalRequest(req: SignableRequest, signedHeaders: string[], payloadHash: string, excludeQuery?: string, plusAsSpace = false): string {
   const headerLines = signedHeaders.map((name) => `${name}:${canonicalHeaderValue(req.headers[name])}\n`).join('');
   return [
     req.method,
     req.rawPath || '/',
-    canonicalQuery(req.rawQuery, excludeQuery),
+    canonicalQuery(req.rawQuery, excludeQuery, plusAsSpace),
     headerLines,
     signedHeaders.join(';'),
     payloadHash,
@@ -247,10 +265,15 @@ export function signatureHex(signingKey: Buffer, toSign: string): string {
   return createHmac('sha256', signingKey).update(toSign).digest('hex');
 }
 
-function equalHex(a: string, b: string): boolean {
+/**
+ * Compares two hex signatures in time independent of where they differ (timingSafeEqual).
+ * Only the length can short-circuit, and every SigV4 signature has the same length.
+ */
+export function constantTimeEqualHex(a: string, b: string): boolean {
+  if (!/^(?:[0-9a-f]{2})+$/i.test(a) || !/^(?:[0-9a-f]{2})+$/i.test(b)) return false;
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');
-  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export interface VerifiedSignature {
@@ -300,24 +323,29 @@ export function verifySignature(
     }
   }
   const scope = credentialScope(auth);
-  const canonical = canonicalRequest(req, auth.signedHeaders, payloadHash, auth.kind === 'presigned' ? 'X-Amz-Signature' : undefined);
-  const toSign = stringToSign(auth.amzDate, scope, canonical);
   const signingKey = keys.get(secret, auth.scopeDate, auth.region, auth.service);
-  const expected = signatureHex(signingKey, toSign);
-  if (!equalHex(expected, auth.signature)) {
-    throw new S3Error('SignatureDoesNotMatch', undefined, {
-      AWSAccessKeyId: auth.accessKeyId,
-      StringToSign: toSign,
-      SignatureProvided: auth.signature,
-      StringToSignBytes: hexBytes(toSign),
-      CanonicalRequest: canonical,
-      CanonicalRequestBytes: hexBytes(canonical),
-    });
+  const excluded = auth.kind === 'presigned' ? 'X-Amz-Signature' : undefined;
+  const canonical = canonicalRequest(req, auth.signedHeaders, payloadHash, excluded);
+  const toSign = stringToSign(auth.amzDate, scope, canonical);
+  if (constantTimeEqualHex(signatureHex(signingKey, toSign), auth.signature)) return { signingKey, scope, seedSignature: auth.signature };
+  // A raw '+' in the query: signers that form-encode spaces (curl --aws-sigv4 users, aws4fetch's
+  // signQuery) signed it as %20, and our query parser reads it as a space too, so accept that reading.
+  if (req.rawQuery.includes('+')) {
+    const spaced = stringToSign(auth.amzDate, scope, canonicalRequest(req, auth.signedHeaders, payloadHash, excluded, true));
+    if (constantTimeEqualHex(signatureHex(signingKey, spaced), auth.signature)) return { signingKey, scope, seedSignature: auth.signature };
   }
-  return { signingKey, scope, seedSignature: auth.signature };
+  throw new S3Error('SignatureDoesNotMatch', undefined, {
+    AWSAccessKeyId: auth.accessKeyId,
+    StringToSign: toSign,
+    SignatureProvided: auth.signature,
+    StringToSignBytes: hexBytes(toSign),
+    CanonicalRequest: canonical,
+    CanonicalRequestBytes: hexBytes(canonical),
+  });
 }
 
-function hexBytes(text: string): string {
+/** "47 45 54 …": the bytes of a string-to-sign as S3 shows them in SignatureDoesNotMatch. */
+export function hexBytes(text: string): string {
   return Buffer.from(text).toString('hex').replace(/(..)(?!$)/g, '$1 ');
 }
 
@@ -340,14 +368,19 @@ export class ChunkSignatureChain {
 
   private check(toSign: string, signature: string): void {
     const expected = signatureHex(this.verified.signingKey, toSign);
-    if (!/^[0-9a-f]{64}$/i.test(signature) || !equalHex(expected, signature.toLowerCase())) {
+    if (!/^[0-9a-f]{64}$/i.test(signature) || !constantTimeEqualHex(expected, signature)) {
       throw new S3Error('SignatureDoesNotMatch', 'The chunk signature we calculated does not match the signature you provided.');
     }
     this.previous = expected;
   }
 }
 
-/** Client-side signing (the CLI and tests use it): returns the headers to add. */
+/** YYYYMMDDTHHMMSSZ for a time in milliseconds. */
+export function amzDateOf(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/** Client-side signing (the CLI and tests use it): signs every header given, returns the headers to add. */
 export function signRequest(
   req: SignableRequest,
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
@@ -357,15 +390,49 @@ export function signRequest(
   nowMs: number,
   keys: SigningKeyCache = new SigningKeyCache(4),
 ): Record<string, string> {
-  const amzDate = new Date(nowMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = amzDateOf(nowMs);
   const added: Record<string, string> = { 'x-amz-date': amzDate, 'x-amz-content-sha256': payloadHash };
   if (credentials.sessionToken) added['x-amz-security-token'] = credentials.sessionToken;
-  const headers = { ...req.headers, ...added };
-  const signedHeaders = Object.keys(headers).filter((h) => headers[h] !== undefined).map((h) => h.toLowerCase()).sort();
+  const headers: SignableRequest['headers'] = {};
+  for (const [name, value] of Object.entries({ ...req.headers, ...added })) if (value !== undefined) headers[name.toLowerCase()] = value;
+  const signedHeaders = Object.keys(headers).sort();
   const scope = `${amzDate.slice(0, 8)}/${region}/${service}/aws4_request`;
   const canonical = canonicalRequest({ ...req, headers }, signedHeaders, payloadHash);
   const key = keys.get(credentials.secretAccessKey, amzDate.slice(0, 8), region, service);
   const signature = signatureHex(key, stringToSign(amzDate, scope, canonical));
   added['authorization'] = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
   return added;
+}
+
+/**
+ * Client-side presigning (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html):
+ * returns the whole raw query (the request's own parameters first) including X-Amz-Signature.
+ * `req.headers` are the headers the URL's user must send; `host` is required and always signed.
+ */
+export function presignQuery(
+  req: SignableRequest,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  region: string,
+  service: string,
+  expiresSeconds: number,
+  nowMs: number,
+  keys: SigningKeyCache = new SigningKeyCache(4),
+): string {
+  const amzDate = amzDateOf(nowMs);
+  const scope = `${amzDate.slice(0, 8)}/${region}/${service}/aws4_request`;
+  const headers: SignableRequest['headers'] = {};
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name.toLowerCase()] = value;
+  const signedHeaders = Object.keys(headers).sort();
+  const auth: [string, string][] = [
+    ['X-Amz-Algorithm', ALGORITHM],
+    ['X-Amz-Credential', `${credentials.accessKeyId}/${scope}`],
+    ['X-Amz-Date', amzDate],
+    ['X-Amz-Expires', String(expiresSeconds)],
+    ...(credentials.sessionToken ? [['X-Amz-Security-Token', credentials.sessionToken] as [string, string]] : []),
+    ['X-Amz-SignedHeaders', signedHeaders.join(';')],
+  ];
+  const query = [req.rawQuery, ...auth.map(([n, v]) => `${n}=${uriEncode(v)}`)].filter(Boolean).join('&');
+  const canonical = canonicalRequest({ ...req, rawQuery: query, headers }, signedHeaders, UNSIGNED_PAYLOAD);
+  const key = keys.get(credentials.secretAccessKey, amzDate.slice(0, 8), region, service);
+  return `${query}&X-Amz-Signature=${signatureHex(key, stringToSign(amzDate, scope, canonical))}`;
 }

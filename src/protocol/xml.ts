@@ -26,7 +26,8 @@ export function wrap(name: string, inner: string): string {
   return `<${name}>${inner}</${name}>`;
 }
 
-export function xmlDocument(root: string, inner: string, namespace: string | undefined = S3_NAMESPACE): string {
+/** A response document; `namespace` '' leaves the root without xmlns. */
+export function xmlDocument(root: string, inner: string, namespace: string = S3_NAMESPACE): string {
   const ns = namespace ? ` xmlns="${namespace}"` : '';
   return `${XML_DECLARATION}<${root}${ns}>${inner}</${root}>`;
 }
@@ -34,15 +35,42 @@ export function xmlDocument(root: string, inner: string, namespace: string | und
 export type XmlNode = { [name: string]: XmlNode | XmlNode[] | string | string[] | undefined };
 
 /** Elements that may repeat in the request bodies we accept; they always parse as arrays. */
-const repeatedElements = new Set(['Object', 'Part', 'Tag', 'Rule', 'CORSRule', 'AllowedMethod', 'AllowedOrigin', 'AllowedHeader', 'ExposeHeader', 'member']);
+const repeatedElements = new Set(['Object', 'Part', 'Tag', 'Grant', 'Rule', 'CORSRule', 'AllowedMethod', 'AllowedOrigin', 'AllowedHeader', 'ExposeHeader', 'member']);
+
+const predefinedEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * XML's five predefined entities and character references (&#13; &#x0A;), decoded in one pass; any
+ * other '&' is MalformedXML. The AWS SDKs write CR, LF, NEL and LS in keys as character references
+ * (JS v3: &#x0D; &#x0A;), so a DeleteObjects key or a tag value must decode them to round-trip.
+ * (CDATA sections are decoded too; S3 clients do not send them.)
+ */
+function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|([A-Za-z]+));|&/g, (_match, hex?: string, dec?: string, name?: string) => {
+    if (name !== undefined) {
+      const value = predefinedEntities[name];
+      if (value === undefined) throw new S3Error('MalformedXML');
+      return value;
+    }
+    if (hex === undefined && dec === undefined) throw new S3Error('MalformedXML');
+    const codePoint = hex !== undefined ? parseInt(hex, 16) : Number(dec);
+    const isXmlChar = codePoint === 0x9 || codePoint === 0xa || codePoint === 0xd ||
+      (codePoint >= 0x20 && codePoint <= 0xd7ff) || (codePoint >= 0xe000 && codePoint <= 0xfffd) || (codePoint >= 0x10000 && codePoint <= 0x10ffff);
+    if (!isXmlChar) throw new S3Error('MalformedXML');
+    return String.fromCodePoint(codePoint);
+  });
+}
 
 const parser = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
   trimValues: false,
   removeNSPrefix: true,
-  processEntities: true,
+  // Entities are decoded by decodeEntities (the parser's own pass skips character references).
+  processEntities: false,
   htmlEntities: false,
+  tagValueProcessor: (_name, value) => decodeEntities(value),
   isArray: (name) => repeatedElements.has(name),
 });
 

@@ -143,5 +143,7 @@ export interface MetaStore {
 
   // The object event outbox.
   readEvents(afterSequence: number, limit: number): Promise<ObjectEvent[]>;
+  /** Calls `listener` after every commit in this process that appended events; returns an unsubscribe. */
+  onEvents(listener: () => void): () => void;
   latestEventSequence(): Promise<number>;
 }

@@ -60,9 +60,13 @@ export function rawRequest(endpoint: string, credentials: Credentials, req: RawR
 /**
  * Writes the signed request head and `sentBody` over a bare socket, then returns what the server
  * answered (if anything) once it closes the socket or `waitMs` passes. With `destroyAfterBody` the
- * client disconnects right after the partial body, as a crashed client would.
+ * client disconnects after the partial body (once `beforeDestroy` resolves), as a crashed client would.
  */
-export function socketRequest(endpoint: string, credentials: Credentials, req: RawRequest & { sentBody?: Buffer; destroyAfterBody?: boolean; waitMs?: number }): Promise<string> {
+export function socketRequest(
+  endpoint: string,
+  credentials: Credentials,
+  req: RawRequest & { sentBody?: Buffer; destroyAfterBody?: boolean; waitMs?: number; beforeDestroy?: () => Promise<void> },
+): Promise<string> {
   const url = new URL(endpoint);
   const headers = signedHeaders(endpoint, credentials, req);
   const head = `${req.method} ${req.path}${req.query ? `?${req.query}` : ''} HTTP/1.1\r\n` +
@@ -76,7 +80,8 @@ export function socketRequest(endpoint: string, credentials: Credentials, req: R
     socket.on('close', () => { clearTimeout(timer); resolve(Buffer.concat(received).toString('latin1')); });
     socket.write(head);
     socket.write(req.sentBody ?? Buffer.alloc(0), () => {
-      if (req.destroyAfterBody) socket.destroy();
+      if (!req.destroyAfterBody) return;
+      void (req.beforeDestroy?.() ?? Promise.resolve()).finally(() => socket.destroy());
     });
   });
 }

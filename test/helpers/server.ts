@@ -19,6 +19,8 @@ export interface TestServer {
   dataDir: string;
   platform: Credentials;
   createAccount(name: string, accountId?: string): Promise<Credentials & { accountId: string }>;
+  /** Root credentials of the platform or of an account made by createAccount. */
+  rootOf(accountId: string): Promise<Credentials>;
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 's3push-test-')));
   const server = await startServer({ port: 0, quiet: true, ...options, dataDir });
   const platform = await readPlatformCredentials(server.layout);
+  const roots = new Map<string, Credentials>([[server.platform.accountId, platform]]);
   return {
     server,
     endpoint: server.endpoint,
@@ -34,7 +37,14 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
     platform,
     async createAccount(name, accountId) {
       const created = await createAccountWithRootKey(server.services.meta, server.services.clock, { name, ...(accountId ? { accountId } : {}) });
-      return { accountId: created.account.accountId, accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
+      const credentials = { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
+      roots.set(created.account.accountId, credentials);
+      return { accountId: created.account.accountId, ...credentials };
+    },
+    async rootOf(accountId) {
+      const credentials = roots.get(accountId);
+      if (!credentials) throw new Error(`no root credentials known for account ${accountId}`);
+      return credentials;
     },
     async stop() {
       await server.close();

@@ -48,11 +48,10 @@ describe('user metadata and system headers', () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'meta-2048', Body: 'm', Metadata: { [name]: 'v'.repeat(2048 - name.length) } }));
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'meta-2048' }));
     assert.equal(head.Metadata?.[name]?.length, 2048 - name.length);
-    const error = await expectS3Error(
+    await expectS3Error(
       s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'meta-2049', Body: 'm', Metadata: { [name]: 'v'.repeat(2049 - name.length) } })),
       { code: 'MetadataTooLarge', status: 400 },
     );
-    assert.ok(error.message.length > 0);
     await expectS3Error(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'meta-2049' })), { status: 404 });
   });
 

@@ -1,10 +1,11 @@
-// s3push's admin API on the AWS port: JSON over SigV4 (service "s3push"), for the platform's own credentials.
+// The JSON API on the AWS port: SigV4-signed under the service name "s3push" (the CLI's admin commands).
+// The platform's root key acts as operator; a partner's delivery role acts as that partner.
 import { S3Error } from '../../core/errors.js';
 import { limits } from '../../core/limits.js';
 import { sha256Hex } from '../../protocol/sigv4.js';
-import { createAccountWithRootKey } from '../../iam/accounts.js';
 import { authenticate } from '../authenticate.js';
 import type { ApiResponse, RequestContext } from '../context.js';
+import type { Actor, JsonApi } from '../json-api.js';
 
 async function readJsonBody(ctx: RequestContext): Promise<{ text: string; value: unknown }> {
   const parts: Buffer[] = [];
@@ -23,30 +24,16 @@ async function readJsonBody(ctx: RequestContext): Promise<{ text: string; value:
   }
 }
 
-export function jsonResponse(value: unknown, status = 200): ApiResponse {
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
-}
+/** Maps the authenticated principal to a JSON API actor, or refuses. */
+export type ActorResolver = (ctx: RequestContext) => Promise<Actor | undefined>;
 
-export async function handleAdmin(ctx: RequestContext): Promise<ApiResponse> {
-  const { text, value } = await readJsonBody(ctx);
-  await authenticate(ctx, sha256Hex(text));
-  if (ctx.principal.kind !== 'Root' || ctx.principal.accountId !== ctx.services.config.platformAccountId) {
-    throw new S3Error('AccessDenied', 'The admin API accepts only the platform account\'s root credentials.');
-  }
-  const route = `${ctx.method} ${ctx.rawPath}`;
-  switch (route) {
-    case 'POST /api/v1/accounts': {
-      const body = (value ?? {}) as { name?: unknown; accountId?: unknown };
-      if (typeof body.name !== 'string') throw new S3Error('InvalidArgument', 'name is required.');
-      if (body.accountId !== undefined && typeof body.accountId !== 'string') throw new S3Error('InvalidArgument', 'accountId must be a string.');
-      const created = await createAccountWithRootKey(ctx.services.meta, ctx.services.clock, { name: body.name, ...(body.accountId ? { accountId: body.accountId } : {}) });
-      return jsonResponse({ accountId: created.account.accountId, name: created.account.name, accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey }, 201);
-    }
-    case 'GET /api/v1/accounts': {
-      const accounts = await ctx.services.meta.listAccounts();
-      return jsonResponse(accounts.map((a) => ({ accountId: a.accountId, name: a.name, createdAt: new Date(a.createdMs).toISOString() })));
-    }
-    default:
-      throw new S3Error('NotFound', `No admin route ${route}.`);
-  }
+export function createAdminHandler(api: JsonApi, resolveActor: ActorResolver) {
+  return async (ctx: RequestContext): Promise<ApiResponse> => {
+    const { text, value } = await readJsonBody(ctx);
+    await authenticate(ctx, sha256Hex(text));
+    const actor = await resolveActor(ctx);
+    if (!actor) throw new S3Error('AccessDenied', 'This API accepts the platform\'s root credentials or a partner\'s delivery role.');
+    if (!ctx.rawPath.startsWith('/api/v1/')) throw new S3Error('NotFound', `No API route ${ctx.rawPath}.`);
+    return api({ method: ctx.method, path: ctx.rawPath.slice('/api/v1'.length), query: ctx.query, body: value, actor, requestId: ctx.requestId });
+  };
 }

@@ -1,6 +1,11 @@
-// S3 authorization stage: every request's actions go through one decision, with the reason on denial.
+// S3 authorization stage: the request's action on the bucket or key goes through the one decision function,
+// with the access point and bucket as two layers when the request came through an access point.
+// Rules: reference/aws-semantics.md §1.6, §2; denials say why, as AWS does for same-account callers.
 import { S3Error } from '../../core/errors.js';
-import type { RequestContext } from '../context.js';
+import { authorize, accessDeniedMessage, type Decision } from '../../iam/authorize.js';
+import { s3AuthorizeInput, s3ResourceArn } from '../../iam/s3-authorization.js';
+import { requestConditionContext, type ConditionContext } from '../condition-context.js';
+import { header, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
 
 export interface S3AuthorizationRequest {
@@ -8,14 +13,66 @@ export interface S3AuthorizationRequest {
   /** Object key for object actions; absent for bucket actions. */
   key?: string;
   versionId?: string;
-  /** Extra condition keys (s3:prefix, s3:x-amz-copy-source, …). */
-  context?: Record<string, string | string[] | undefined>;
+  /** Extra condition keys for this check (e.g. s3:ExistingObjectTag/<k>). */
+  context?: ConditionContext;
 }
 
 /** Throws AccessDenied unless the caller may perform the action on the bucket or key. */
 export async function authorizeS3(ctx: RequestContext, access: BucketAccess, request: S3AuthorizationRequest): Promise<void> {
-  const principal = ctx.principal;
-  if (principal.kind === 'Anonymous' || principal.accountId !== access.bucket.accountId) {
-    throw new S3Error('AccessDenied', `${principal.arn === '*' ? 'Anonymous' : 'User: ' + principal.arn} is not authorized to perform: ${request.action}`);
+  const decision = await decideS3(ctx, access, request);
+  if (decision.effect === 'Allow') return;
+  const resource = s3ResourceArn({ bucket: access.bucket, accessPoint: access.accessPoint, key: request.key }, true);
+  // Like AWS, say why only to callers in the resource's account; cross-account callers get a pointer
+  // to the explanation the platform operator can produce (it reveals nothing they did not send).
+  const message = decision.crossAccount || ctx.principal.kind === 'Anonymous'
+    ? `Access Denied. The platform can explain this decision: s3push explain --principal ${ctx.principal.arn} --action ${request.action} --resource ${resource}`
+    : accessDeniedMessage(ctx.principal.arn, request.action, resource, decision);
+  throw new S3Error('AccessDenied', message);
+}
+
+/** The decision itself, for callers that branch on it (e.g. 404 vs 403 for a missing key). */
+export async function decideS3(ctx: RequestContext, access: BucketAccess, request: S3AuthorizationRequest): Promise<Decision> {
+  const { principal, services } = ctx;
+  const callerPolicies = await services.identityPolicies.forPrincipal(principal);
+  const target = { bucket: access.bucket, accessPoint: access.accessPoint, key: request.key };
+  return authorize(s3AuthorizeInput(principal, callerPolicies, request.action, target, { ...s3ConditionContext(ctx, request), ...request.context }, services.policyCache));
+}
+
+const headerKeys = [
+  ['x-amz-acl', 's3:x-amz-acl'], ['x-amz-server-side-encryption', 's3:x-amz-server-side-encryption'],
+  ['x-amz-copy-source', 's3:x-amz-copy-source'], ['x-amz-metadata-directive', 's3:x-amz-metadata-directive'],
+  ['x-amz-storage-class', 's3:x-amz-storage-class'], ['x-amz-website-redirect-location', 's3:x-amz-website-redirect-location'],
+] as const;
+
+/** The S3 condition keys of this request (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html). */
+function s3ConditionContext(ctx: RequestContext, request: S3AuthorizationRequest): ConditionContext {
+  const context = requestConditionContext(ctx);
+  for (const [name, key] of headerKeys) {
+    const value = header(ctx, name);
+    if (value !== undefined) context[key] = name === 'x-amz-copy-source' ? safeDecode(value).replace(/^\//, '') : value;
+  }
+  for (const [param, key] of [['prefix', 's3:prefix'], ['delimiter', 's3:delimiter'], ['max-keys', 's3:max-keys']] as const) {
+    const value = ctx.query.get(param);
+    if (value !== null) context[key] = value;
+  }
+  if (request.versionId !== undefined) context['s3:versionid'] = request.versionId;
+  const tagging = header(ctx, 'x-amz-tagging');
+  if (tagging) {
+    const keys: string[] = [];
+    for (const [k, v] of new URLSearchParams(tagging)) {
+      context[`s3:RequestObjectTag/${k}`] = v;
+      keys.push(k);
+    }
+    context['s3:RequestObjectTagKeys'] = keys;
+  }
+  return context;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
 }
+

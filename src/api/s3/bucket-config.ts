@@ -2,7 +2,7 @@
 // BucketOwnerEnforced), and the real answers to configuration probes that tools like Terraform send.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketVersioning.html
 import { S3Error } from '../../core/errors.js';
-import { childOf, childrenOf, el, textOf, wrap, xmlDocument } from '../../protocol/xml.js';
+import { childOf, childrenOf, el, textOf, wrap, xmlDocument, type XmlNode } from '../../protocol/xml.js';
 import type { ObjectOwnership } from '../../storage/types.js';
 import { emptyResponse, header, xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
@@ -20,6 +20,7 @@ export async function putBucketVersioning(ctx: RequestContext, access: BucketAcc
   const body = await readXmlBody(ctx, 'VersioningConfiguration');
   const status = textOf(body, 'Status');
   const mfaDelete = textOf(body, 'MfaDelete');
+  if (status === undefined && mfaDelete === undefined) throw new S3Error('IllegalVersioningConfigurationException', 'The Versioning element must be specified');
   if (status !== 'Enabled' && status !== 'Suspended') throw new S3Error('MalformedXML');
   if (mfaDelete === 'Enabled') throw new S3Error('InvalidRequest', 'MFA Delete is not supported by s3push.');
   await ctx.services.meta.updateBucket(access.bucket.name, { versioning: status });
@@ -57,11 +58,14 @@ export function getBucketEncryption(): ApiResponse {
 export async function putBucketEncryption(ctx: RequestContext): Promise<ApiResponse> {
   const body = await readXmlBody(ctx, 'ServerSideEncryptionConfiguration');
   const rules = childrenOf(body, 'Rule');
-  if (rules.length === 0) throw new S3Error('MalformedXML');
-  for (const rule of rules) {
-    const algorithm = textOf(childOf(rule, 'ApplyServerSideEncryptionByDefault'), 'SSEAlgorithm');
-    if (algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse') throw new S3Error('NotImplemented', 'SSE-KMS is not supported; s3push encrypts every object with SSE-S3 (AES256).');
-    if (algorithm !== 'AES256') throw new S3Error('MalformedXML');
+  // S3 takes exactly one rule; none or several are MalformedXML.
+  if (rules.length !== 1) throw new S3Error('MalformedXML');
+  const byDefault = childOf(rules[0], 'ApplyServerSideEncryptionByDefault');
+  const algorithm = textOf(byDefault, 'SSEAlgorithm');
+  if (algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse') throw new S3Error('NotImplemented', 'SSE-KMS is not supported; s3push encrypts every object with SSE-S3 (AES256).');
+  if (algorithm !== 'AES256') throw new S3Error('MalformedXML');
+  if (textOf(byDefault, 'KMSMasterKeyID') !== undefined) {
+    throw new S3Error('InvalidArgument', 'a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse', { ArgumentName: 'ApplyServerSideEncryptionByDefault' });
   }
   return emptyResponse(200);
 }
@@ -86,29 +90,56 @@ export async function getObjectAcl(ctx: RequestContext, access: BucketAccess, ke
   return ownerOnlyAcl(ctx, version.ownerAccountId);
 }
 
-/** ACLs are disabled (BucketOwnerEnforced): only the owner-only ACL is accepted. */
+/**
+ * ACLs are disabled (BucketOwnerEnforced): only an owner-only ACL is accepted, given as a canned
+ * ACL (private, bucket-owner-full-control) or as an AccessControlPolicy granting FULL_CONTROL to
+ * the owner alone. Anything else is AccessControlListNotSupported.
+ */
 export async function putAcl(ctx: RequestContext, access: BucketAccess, key?: string): Promise<ApiResponse> {
-  if (key !== undefined) await loadReadableVersion(ctx, access, key);
+  const ownerAccountId = key !== undefined ? (await loadReadableVersion(ctx, access, key)).ownerAccountId : access.bucket.accountId;
   const canned = header(ctx, 'x-amz-acl');
-  const ownerOnly = canned === undefined || canned === 'private' || canned === 'bucket-owner-full-control';
-  if (access.bucket.ownership === 'BucketOwnerEnforced' && (!ownerOnly || hasGrantHeaders(ctx))) throw new S3Error('AccessControlListNotSupported');
+  const body = await readAclBody(ctx);
+  if (canned !== undefined && hasGrantHeaders(ctx)) throw new S3Error('InvalidRequest', 'Specifying both Canned ACLs and Header Grants is not allowed');
+  if (body !== undefined && (canned !== undefined || hasGrantHeaders(ctx))) throw new S3Error('UnexpectedContent');
+  const ownerOnly = (canned === undefined || canned === 'private' || canned === 'bucket-owner-full-control') &&
+    !hasGrantHeaders(ctx) && (body === undefined || (await grantsOwnerOnly(ctx, body, ownerAccountId)));
+  if (access.bucket.ownership === 'BucketOwnerEnforced' && !ownerOnly) throw new S3Error('AccessControlListNotSupported');
   if (access.bucket.ownership !== 'BucketOwnerEnforced') throw new S3Error('NotImplemented', 'Object ACLs are not supported by s3push; use bucket policies.');
   return emptyResponse(200);
 }
 
+async function readAclBody(ctx: RequestContext): Promise<XmlNode | undefined> {
+  try {
+    return await readXmlBody(ctx, 'AccessControlPolicy', { optional: true });
+  } catch (error) {
+    if (error instanceof S3Error && error.code === 'MalformedXML') throw new S3Error('MalformedACLError');
+    throw error;
+  }
+}
+
+/** True when every grant gives FULL_CONTROL to the owner's canonical user id (and there is at least one). */
+async function grantsOwnerOnly(ctx: RequestContext, policy: XmlNode, ownerAccountId: string): Promise<boolean> {
+  const account = await ctx.services.meta.getAccount(ownerAccountId);
+  const ownerId = account?.canonicalUserId ?? ownerAccountId;
+  const grants = childrenOf(childOf(policy, 'AccessControlList'), 'Grant');
+  return grants.length > 0 && grants.every((grant) =>
+    textOf(grant, 'Permission') === 'FULL_CONTROL' && textOf(childOf(grant, 'Grantee'), 'ID') === ownerId);
+}
+
 /** Configurations s3push does not offer, answered as AWS answers a bucket without them. */
-export function bucketProbe(kind: string): ApiResponse {
+export function bucketProbe(kind: string, bucketName?: string): ApiResponse {
+  const fields = bucketName !== undefined ? { BucketName: bucketName } : {};
   switch (kind) {
-    case 'GetBucketCors': throw new S3Error('NoSuchCORSConfiguration');
-    case 'GetBucketLifecycleConfiguration': throw new S3Error('NoSuchLifecycleConfiguration');
-    case 'GetBucketWebsite': throw new S3Error('NoSuchWebsiteConfiguration');
-    case 'GetObjectLockConfiguration': throw new S3Error('ObjectLockConfigurationNotFoundError');
-    case 'GetBucketReplication': throw new S3Error('ReplicationConfigurationNotFoundError');
+    case 'GetBucketCors': throw new S3Error('NoSuchCORSConfiguration', undefined, fields);
+    case 'GetBucketLifecycleConfiguration': throw new S3Error('NoSuchLifecycleConfiguration', undefined, fields);
+    case 'GetBucketWebsite': throw new S3Error('NoSuchWebsiteConfiguration', undefined, fields);
+    case 'GetObjectLockConfiguration': throw new S3Error('ObjectLockConfigurationNotFoundError', undefined, fields);
+    case 'GetBucketReplication': throw new S3Error('ReplicationConfigurationNotFoundError', undefined, fields);
     case 'GetBucketLogging': return xmlResponse(xmlDocument('BucketLoggingStatus', ''));
     case 'GetBucketNotificationConfiguration': return xmlResponse(xmlDocument('NotificationConfiguration', ''));
     case 'GetBucketRequestPayment': return xmlResponse(xmlDocument('RequestPaymentConfiguration', el('Payer', 'BucketOwner')));
     case 'GetBucketAccelerateConfiguration': return xmlResponse(xmlDocument('AccelerateConfiguration', ''));
-    case 'GetPublicAccessBlock': throw new S3Error('NoSuchPublicAccessBlockConfiguration');
+    case 'GetPublicAccessBlock': throw new S3Error('NoSuchPublicAccessBlockConfiguration', undefined, fields);
     default: throw new S3Error('NotImplemented');
   }
 }

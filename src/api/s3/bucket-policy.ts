@@ -37,12 +37,15 @@ export async function deleteBucketPolicy(ctx: RequestContext, access: BucketAcce
   return emptyResponse(204);
 }
 
-/** A policy is public when it allows everyone ("*") without a condition that narrows who. */
 export function getBucketPolicyStatus(_ctx: RequestContext, access: BucketAccess): ApiResponse {
   if (access.bucket.policy === undefined) throw new S3Error('NoSuchBucketPolicy', undefined, { BucketName: access.bucket.name });
-  const document = JSON.parse(access.bucket.policy) as { Statement?: unknown };
+  return xmlResponse(xmlDocument('PolicyStatus', el('IsPublic', policyIsPublic(access.bucket.policy))));
+}
+
+/** A policy is public when it allows everyone ("*") without a condition that narrows who. */
+export function policyIsPublic(policyText: string): boolean {
+  const document = JSON.parse(policyText) as { Statement?: unknown };
   const statements = (Array.isArray(document.Statement) ? document.Statement : [document.Statement]) as Record<string, unknown>[];
-  const isPublic = statements.some((s) => s && s['Effect'] === 'Allow' && s['Condition'] === undefined &&
+  return statements.some((s) => s && s['Effect'] === 'Allow' && s['Condition'] === undefined &&
     (s['Principal'] === '*' || (typeof s['Principal'] === 'object' && s['Principal'] !== null && [(s['Principal'] as Record<string, unknown>)['AWS']].flat().includes('*'))));
-  return xmlResponse(xmlDocument('PolicyStatus', el('IsPublic', isPublic)));
 }

@@ -2,8 +2,10 @@
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
 import { S3Error } from '../../core/errors.js';
 import { isoTime } from '../../core/clock.js';
+import { s3BucketArn } from '../../core/arn.js';
+import { limits } from '../../core/limits.js';
 import { StoreConflict } from '../../storage/meta-store.js';
-import type { ObjectOwnership } from '../../storage/types.js';
+import type { BucketRecord, ObjectOwnership } from '../../storage/types.js';
 import { el, textOf, wrap, xmlDocument } from '../../protocol/xml.js';
 import { emptyResponse, header, xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
 import { readXmlBody } from './xml-body.js';
@@ -16,7 +18,7 @@ const reservedPrefixes = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 /** S3's general purpose bucket naming rules. */
 export function validateBucketName(name: string): void {
   const valid =
-    name.length >= 3 && name.length <= 63 &&
+    name.length >= limits.bucketNameLengthMin && name.length <= limits.bucketNameLengthMax &&
     /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name) &&
     !name.includes('..') && !name.includes('.-') && !name.includes('-.') &&
     !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
@@ -25,37 +27,54 @@ export function validateBucketName(name: string): void {
   if (!valid) throw new S3Error('InvalidBucketName', undefined, { BucketName: name });
 }
 
+/** AWS region names (us-east-2, ap-southeast-1, us-gov-west-1, eu-central-2, …). */
+const regionName = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+/**
+ * The region a new bucket goes to. s3push answers as the regional endpoint of its configured
+ * region: us-east-1 takes any region but refuses to be named itself, other regions take only
+ * their own name (EU for eu-west-1) and refuse an absent constraint.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html#API_CreateBucket_RequestSyntax
+ */
+function bucketRegion(serverRegion: string, constraint: string | undefined): string {
+  const given = constraint === undefined || constraint === '' ? undefined : constraint;
+  if (serverRegion === 'us-east-1') {
+    if (given === undefined) return serverRegion;
+    if (given === 'EU') return 'eu-west-1';
+    if (given !== 'us-east-1' && regionName.test(given)) return given;
+    throw new S3Error('InvalidLocationConstraint', 'The specified location-constraint is not valid', { LocationConstraint: given });
+  }
+  if (given === serverRegion || (given === 'EU' && serverRegion === 'eu-west-1')) return serverRegion;
+  throw new S3Error('IllegalLocationConstraintException', `The ${given ?? 'unspecified'} location constraint is incompatible for the region specific endpoint this request was sent to.`);
+}
+
 const ownershipValues = new Set<ObjectOwnership>(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']);
 
 export async function createBucket(ctx: RequestContext, name: string): Promise<ApiResponse> {
   const accountId = ctx.principal.accountId;
   if (!accountId) throw new S3Error('AccessDenied');
   validateBucketName(name);
-  let region = ctx.services.config.region;
   const body = await readXmlBody(ctx, 'CreateBucketConfiguration', { optional: true });
-  const constraint = body ? textOf(body, 'LocationConstraint') : undefined;
-  if (constraint !== undefined && constraint !== '') {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(constraint) && constraint !== 'EU') throw new S3Error('InvalidLocationConstraint', undefined, { LocationConstraint: constraint });
-    if (constraint === 'us-east-1') throw new S3Error('InvalidLocationConstraint', 'The specified location-constraint is not valid', { LocationConstraint: constraint });
-    region = constraint === 'EU' ? 'eu-west-1' : constraint;
-  }
+  const region = bucketRegion(ctx.services.config.region, body ? textOf(body, 'LocationConstraint') : undefined);
   const ownershipHeader = header(ctx, 'x-amz-object-ownership');
   const ownership = (ownershipHeader ?? 'BucketOwnerEnforced') as ObjectOwnership;
-  if (!ownershipValues.has(ownership)) throw new S3Error('InvalidArgument', 'Invalid x-amz-object-ownership header', { ArgumentName: 'x-amz-object-ownership', ArgumentValue: ownershipHeader });
+  if (!ownershipValues.has(ownership)) throw new S3Error('InvalidArgument', `Invalid x-amz-object-ownership header: ${ownershipHeader}`, { ArgumentName: 'x-amz-object-ownership' });
   const acl = header(ctx, 'x-amz-acl');
   if (ownership === 'BucketOwnerEnforced' && ((acl !== undefined && acl !== 'private' && acl !== 'bucket-owner-full-control') || hasGrantHeaders(ctx))) {
     throw new S3Error('InvalidBucketAclWithObjectOwnership', 'Bucket cannot have ACLs set with ObjectOwnership\'s BucketOwnerEnforced setting');
   }
+  const created = { location: `/${name}`, 'x-amz-bucket-arn': s3BucketArn(name) };
   try {
     await ctx.services.meta.createBucket({ name, accountId, region, createdMs: ctx.services.clock.nowMs(), versioning: 'Unversioned', ownership });
   } catch (error) {
-    if (error instanceof StoreConflict && error.reason === 'BucketExists') {
-      const existing = await ctx.services.meta.getBucket(name);
-      throw new S3Error(existing?.accountId === accountId ? 'BucketAlreadyOwnedByYou' : 'BucketAlreadyExists', undefined, { BucketName: name });
-    }
-    throw error;
+    if (!(error instanceof StoreConflict) || error.reason !== 'BucketExists') throw error;
+    const existing = await ctx.services.meta.getBucket(name);
+    if (existing?.accountId !== accountId) throw new S3Error('BucketAlreadyExists', undefined, { BucketName: name });
+    // For legacy compatibility, re-creating your own bucket in us-east-1 succeeds (and changes nothing).
+    if (existing.region === 'us-east-1' && region === 'us-east-1') return emptyResponse(200, created);
+    throw new S3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: name });
   }
-  return emptyResponse(200, { location: `/${name}` });
+  return emptyResponse(200, created);
 }
 
 export function hasGrantHeaders(ctx: RequestContext): boolean {
@@ -63,29 +82,75 @@ export function hasGrantHeaders(ctx: RequestContext): boolean {
 }
 
 export async function deleteBucket(ctx: RequestContext, access: BucketAccess): Promise<ApiResponse> {
+  const name = access.bucket.name;
   try {
-    await ctx.services.meta.deleteBucket(access.bucket.name);
+    await ctx.services.meta.deleteBucket(name);
   } catch (error) {
-    if (error instanceof StoreConflict && error.reason === 'BucketNotEmpty') throw new S3Error('BucketNotEmpty', undefined, { BucketName: access.bucket.name });
-    if (error instanceof StoreConflict && error.reason === 'NoSuchBucket') throw new S3Error('NoSuchBucket', undefined, { BucketName: access.bucket.name });
+    if (error instanceof StoreConflict && error.reason === 'BucketNotEmpty') {
+      const message = access.bucket.versioning === 'Unversioned' ? undefined : 'The bucket you tried to delete is not empty. You must delete all versions in the bucket.';
+      throw new S3Error('BucketNotEmpty', message, { BucketName: name });
+    }
+    if (error instanceof StoreConflict && error.reason === 'NoSuchBucket') throw new S3Error('NoSuchBucket', undefined, { BucketName: name });
     throw error;
   }
   return emptyResponse(204);
 }
 
 export function headBucket(_ctx: RequestContext, access: BucketAccess): ApiResponse {
-  return emptyResponse(200, { 'x-amz-bucket-region': access.bucket.region, 'x-amz-access-point-alias': 'false' });
+  return emptyResponse(200, {
+    'content-type': 'application/xml',
+    'x-amz-bucket-region': access.bucket.region,
+    'x-amz-access-point-alias': 'false',
+    'x-amz-bucket-arn': s3BucketArn(access.bucket.name),
+  });
 }
 
+/** ListBuckets: the caller's own buckets by name, filtered by prefix and region, paged by max-buckets. */
 export async function listBuckets(ctx: RequestContext): Promise<ApiResponse> {
   const accountId = ctx.principal.accountId;
   if (!accountId) throw new S3Error('AccessDenied');
   const prefix = ctx.query.get('prefix') ?? '';
-  const region = ctx.query.get('bucket-region');
-  const buckets = (await ctx.services.meta.listBuckets(accountId)).filter((b) => b.name.startsWith(prefix) && (!region || b.region === region));
-  const entries = buckets.map((b) => wrap('Bucket', el('Name', b.name) + el('CreationDate', isoTime(b.createdMs)) + el('BucketRegion', b.region))).join('');
+  const region = ctx.query.get('bucket-region') || undefined;
+  if (region !== undefined && !regionName.test(region)) {
+    throw new S3Error('InvalidArgument', `Argument value ${region} is not a valid AWS Region`, { ArgumentName: 'bucket-region' });
+  }
+  const maxBuckets = parseMaxBuckets(ctx.query.get('max-buckets'));
+  const token = ctx.query.get('continuation-token') || undefined;
+  const after = token === undefined ? undefined : decodeBucketToken(token);
+  const matching = (await ctx.services.meta.listBuckets(accountId))
+    .filter((b) => b.name.startsWith(prefix) && (region === undefined || b.region === region) && (after === undefined || b.name > after));
+  const page = matching.slice(0, maxBuckets ?? matching.length);
+  const next = maxBuckets !== undefined && matching.length > page.length ? page[page.length - 1] : undefined;
+  const entries = page.map(bucketXml).join('');
   const owner = await ownerXml(ctx, accountId);
-  return xmlResponse(xmlDocument('ListAllMyBucketsResult', owner + wrap('Buckets', entries) + (prefix ? el('Prefix', prefix) : '')));
+  return xmlResponse(xmlDocument('ListAllMyBucketsResult',
+    owner + wrap('Buckets', entries) + (next ? el('ContinuationToken', encodeBucketToken(next.name)) : '') + (prefix ? el('Prefix', prefix) : '')));
+}
+
+function bucketXml(b: BucketRecord): string {
+  return wrap('Bucket', el('Name', b.name) + el('CreationDate', isoTime(b.createdMs)) + el('BucketRegion', b.region) + el('BucketArn', s3BucketArn(b.name)));
+}
+
+/** Without max-buckets S3 lists every bucket in one page; with it, 1 to 10000 per page. */
+function parseMaxBuckets(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > limits.bucketsPerAccountMax) {
+    throw new S3Error('InvalidArgument', 'Argument max-buckets must be an integer between 1 and 10000', { ArgumentName: 'max-buckets', ArgumentValue: value });
+  }
+  return Number(value);
+}
+
+/** Continuation tokens are opaque to clients; ours carry the last bucket name returned. */
+function encodeBucketToken(lastName: string): string {
+  return Buffer.from('b:' + lastName).toString('base64url');
+}
+
+function decodeBucketToken(token: string): string {
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  if (!text.startsWith('b:') || Buffer.from(text).toString('base64url') !== token) {
+    throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
+  }
+  return text.slice(2);
 }
 
 export function getBucketLocation(_ctx: RequestContext, access: BucketAccess): ApiResponse {

@@ -45,8 +45,13 @@ export function evaluateReadConditions(ctx: RequestContext, version: ObjectVersi
   return 'proceed';
 }
 
-/** PutObject/CompleteMultipartUpload/CopyObject destination preconditions. */
-export function readWriteConditions(ctx: RequestContext): WriteConditions {
+/**
+ * PutObject/CompleteMultipartUpload/CopyObject/DeleteObject destination preconditions. They are checked
+ * here against the current version, before any body is read (If-Match naming no current object is
+ * 404 NoSuchKey on AWS, which the store cannot tell from a mismatch), and again atomically at commit.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+ */
+export async function readWriteConditions(ctx: RequestContext, bucket: string, key: string): Promise<WriteConditions> {
   const conditions: WriteConditions = {};
   const ifNoneMatch = header(ctx, 'if-none-match');
   if (ifNoneMatch !== undefined) {
@@ -55,5 +60,18 @@ export function readWriteConditions(ctx: RequestContext): WriteConditions {
   }
   const ifMatch = header(ctx, 'if-match');
   if (ifMatch !== undefined) conditions.ifMatchEtag = unquoteEtag(ifMatch);
+  if (ifMatch === undefined && ifNoneMatch === undefined) return conditions;
+  const latest = await ctx.services.meta.getObjectVersion(bucket, key);
+  const current = latest && !latest.isDeleteMarker ? latest : undefined;
+  if (conditions.ifMatchEtag !== undefined) {
+    if (!current) throw new S3Error('NoSuchKey', undefined, { Key: key });
+    if (conditions.ifMatchEtag !== '*' && conditions.ifMatchEtag !== current.etag) throw new S3Error('PreconditionFailed', undefined, { Condition: 'If-Match' });
+  }
+  if (conditions.ifNoneMatchAny && current) throw new S3Error('PreconditionFailed', undefined, { Condition: 'If-None-Match' });
   return conditions;
+}
+
+/** The header a failed write precondition names in the 412 (a commit-time recheck can fail only on one of them). */
+export function writeConditionName(conditions: WriteConditions): string {
+  return conditions.ifMatchEtag !== undefined ? 'If-Match' : 'If-None-Match';
 }

@@ -5,6 +5,7 @@ import type { ApiResponse, RequestContext } from '../context.js';
 import { header } from '../context.js';
 import { resolveBucket } from './bucket-access.js';
 import { authorizeS3 } from './authorize-s3.js';
+import { authorizeOwnAccount } from '../authorize-account.js';
 import { createBucket, listBuckets } from './bucket.js';
 import { dispatchBucketOperation, dispatchObjectOperation } from './dispatch.js';
 import { requiredActions } from './s3-actions.js';
@@ -18,9 +19,15 @@ export async function handleS3(ctx: RequestContext): Promise<ApiResponse> {
     query: ctx.query,
     hasCopySource: header(ctx, 'x-amz-copy-source') !== undefined,
   });
-  if (op.kind === 'ListBuckets') return listBuckets(ctx);
-  if (op.kind === 'CreateBucket') return createBucket(ctx, op.bucket);
-  const access = await resolveBucket(ctx, op.bucket);
+  if (op.kind === 'ListBuckets') {
+    await authorizeOwnAccount(ctx, 's3:ListAllMyBuckets', 'arn:aws:s3:::*');
+    return listBuckets(ctx);
+  }
+  if (op.kind === 'CreateBucket') {
+    await authorizeOwnAccount(ctx, 's3:CreateBucket', `arn:aws:s3:::${op.bucket}`);
+    return createBucket(ctx, op.bucket);
+  }
+  const access = await resolveBucket(ctx, op.bucket, { fromHost: ctx.target.hostLabel !== undefined, operation: { kind: op.kind, objectLevel: 'key' in op } });
   const key = 'key' in op ? op.key : undefined;
   for (const { action } of requiredActions(ctx, op)) {
     await authorizeS3(ctx, access, { action, ...(key !== undefined ? { key } : {}) });

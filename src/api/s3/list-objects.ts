@@ -10,21 +10,42 @@ import type { BucketAccess } from './bucket-access.js';
 import { quoteEtag } from './object-headers.js';
 import { ownerXml } from './owner.js';
 
-/** max-keys / max-uploads / max-parts: default and cap 1000; negative or non-numeric is InvalidArgument. */
+/** S3 reads max-keys as a signed 32-bit integer; anything else is InvalidArgument. */
+const int32Max = 2 ** 31 - 1;
+
+/** max-keys / max-uploads / max-parts: default and cap 1000; negative, non-numeric or past int32 is InvalidArgument. */
 export function parseMaxKeys(value: string | null, name = 'max-keys', cap: number = limits.listKeysMax): number {
   if (value === null) return cap;
-  if (!/^-?\d+$/.test(value.trim()) || Number(value) < 0) {
+  if (!/^-?\d+$/.test(value.trim()) || Number(value) < 0 || Number(value) > int32Max) {
     throw new S3Error('InvalidArgument', `Provided ${name} not an integer or within integer range`, { ArgumentName: name, ArgumentValue: value });
   }
   return Math.min(Number(value), cap);
 }
 
-/** encoding-type=url: S3 percent-encodes names in the response and says so; botocore then decodes them. */
+/**
+ * S3's encoding-type=url form: every UTF-8 byte percent-encoded except A-Z a-z 0-9 - _ . * and '/',
+ * and the space as '+' (Java's URLEncoder with '/' kept). botocore decodes these fields with
+ * unquote_plus, so a '+' in a key must arrive as %2B and a space may arrive as '+'.
+ * Sources: boto/boto#2654 (S3 "replace[s] spaces with plus signs"), botocore handlers.py
+ * decode_list_object (unquote_plus), minio cmd/api-utils.go s3URLEncode (same character set).
+ */
+export function s3UrlEncode(value: string): string {
+  let out = '';
+  for (const byte of Buffer.from(value, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    if (/[A-Za-z0-9\-_.*/]/.test(c)) out += c;
+    else if (c === ' ') out += '+';
+    else out += '%' + byte.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+/** encoding-type=url: S3 encodes names in the response and says so with <EncodingType>; anything else is refused. */
 export function listEncoder(ctx: RequestContext): { encode: (value: string) => string; element: string } {
   const type = ctx.query.get('encoding-type');
   if (type === null) return { encode: (v) => v, element: '' };
   if (type !== 'url') throw new S3Error('InvalidArgument', 'Invalid Encoding Method specified in Request', { ArgumentName: 'encoding-type', ArgumentValue: type });
-  return { encode: (v) => encodeURIComponent(v).replace(/%2F/g, '/'), element: el('EncodingType', 'url') };
+  return { encode: s3UrlEncode, element: el('EncodingType', 'url') };
 }
 
 function listQuery(ctx: RequestContext) {
@@ -96,7 +117,7 @@ function encodeContinuationToken(lastKey: string): string {
 function decodeContinuationToken(token: string): string {
   const text = Buffer.from(token, 'base64url').toString('utf8');
   if (!text.startsWith('1:') || Buffer.from(text).toString('base64url') !== token) {
-    throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token', ArgumentValue: token });
+    throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
   }
   return text.slice(2);
 }

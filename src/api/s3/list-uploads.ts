@@ -1,9 +1,11 @@
 // ListMultipartUploads and ListParts: what is in flight and which parts arrived.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html
 import { S3Error } from '../../core/errors.js';
+import { accountRootArn } from '../../core/arn.js';
 import { limits } from '../../core/limits.js';
 import { isoTime } from '../../core/clock.js';
 import { el, wrap, xmlDocument } from '../../protocol/xml.js';
+import type { WriterInfo } from '../../storage/types.js';
 import { xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
 import { listEncoder, parseMaxKeys } from './list-objects.js';
@@ -24,7 +26,7 @@ export async function listMultipartUploads(ctx: RequestContext, access: BucketAc
   let entries = '';
   for (const upload of page.uploads) {
     const owner = await ownerXml(ctx, upload.ownerAccountId);
-    const initiator = wrap('Initiator', el('ID', upload.initiator.arn) + el('DisplayName', upload.initiator.arn));
+    const initiator = await initiatorXml(ctx, upload.initiator);
     entries += wrap('Upload',
       el('Key', encode(upload.key)) + el('UploadId', upload.uploadId) + initiator + owner + el('StorageClass', upload.storageClass) +
       el('Initiated', isoTime(upload.initiatedMs)) + (upload.checksumAlgorithm ? el('ChecksumAlgorithm', upload.checksumAlgorithm) + el('ChecksumType', upload.checksumType) : ''));
@@ -36,6 +38,16 @@ export async function listMultipartUploads(ctx: RequestContext, access: BucketAc
     (delimiter ? el('Delimiter', encode(delimiter)) : '') + el('Prefix', encode(prefix)) + el('MaxUploads', maxUploads) + element +
     el('IsTruncated', page.isTruncated) + entries + prefixes;
   return xmlResponse(xmlDocument('ListMultipartUploadsResult', body));
+}
+
+/**
+ * Who started an upload: an account root is named by its canonical user id (like Owner), an IAM
+ * user or role session by its ARN with the last path segment as display name.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_Initiator.html
+ */
+async function initiatorXml(ctx: RequestContext, initiator: WriterInfo): Promise<string> {
+  if (initiator.arn === accountRootArn(initiator.accountId)) return ownerXml(ctx, initiator.accountId, 'Initiator');
+  return wrap('Initiator', el('ID', initiator.arn) + el('DisplayName', initiator.arn.slice(initiator.arn.lastIndexOf('/') + 1)));
 }
 
 export async function listParts(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
@@ -51,7 +63,7 @@ export async function listParts(ctx: RequestContext, access: BucketAccess, key: 
   const owner = await ownerXml(ctx, upload.ownerAccountId);
   const body =
     el('Bucket', access.addressedAs) + el('Key', upload.key) + el('UploadId', upload.uploadId) +
-    wrap('Initiator', el('ID', upload.initiator.arn) + el('DisplayName', upload.initiator.arn)) + owner +
+    (await initiatorXml(ctx, upload.initiator)) + owner +
     el('StorageClass', upload.storageClass) + el('PartNumberMarker', Number(markerText)) +
     (page.nextPartNumberMarker !== undefined ? el('NextPartNumberMarker', page.nextPartNumberMarker) : '') +
     el('MaxParts', maxParts) + el('IsTruncated', page.isTruncated) +

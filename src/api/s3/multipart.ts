@@ -6,17 +6,17 @@ import { S3Error } from '../../core/errors.js';
 import { limits } from '../../core/limits.js';
 import { newUploadId } from '../../core/ids.js';
 import { checksumHeaderName, combineCrc, compositeChecksum, parseAlgorithm } from '../../protocol/checksums.js';
-import { childrenOf, el, textOf, xmlDocument } from '../../protocol/xml.js';
+import { childrenOf, el, parseXml, textOf, xmlDocument, type XmlNode } from '../../protocol/xml.js';
 import type { ChecksumAlgorithm, ChecksumType, MultipartUpload, StoredChecksum, UploadPart } from '../../storage/types.js';
 import { emptyResponse, header, xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
 import { writerInfo } from './blob-write.js';
-import { readWriteConditions } from './conditions.js';
+import { readWriteConditions, writeConditionName } from './conditions.js';
 import {
   checkAclHeaders, checkEncryptionHeaders, parseTaggingHeader, readObjectHeaders, readStorageClass, readUserMetadata, unquoteEtag,
 } from './object-headers.js';
 import { writeResponseHeaders } from './object-put.js';
-import { readXmlBody } from './xml-body.js';
+import { readSmallBody } from './payload.js';
 import { storeCall } from './store-errors.js';
 
 export async function loadUpload(ctx: RequestContext, access: BucketAccess, key: string): Promise<MultipartUpload> {
@@ -76,7 +76,14 @@ interface RequestedPart {
   checksum?: string;
 }
 
-function parseCompleteBody(body: Awaited<ReturnType<typeof readXmlBody>>, algorithm: ChecksumAlgorithm | undefined): RequestedPart[] {
+/** The part list; an x-amz-checksum-* header on Complete is the object's checksum, not the XML's. */
+async function readCompleteBody(ctx: RequestContext): Promise<XmlNode> {
+  const text = (await readSmallBody(ctx, limits.xmlBodyBytesMax, { checksumHeadersDescribeObject: true })).toString('utf8');
+  if (text.trim() === '') throw new S3Error('MissingRequestBodyError');
+  return parseXml(text, 'CompleteMultipartUpload');
+}
+
+function parseCompleteBody(body: XmlNode, algorithm: ChecksumAlgorithm | undefined): RequestedPart[] {
   const parts = childrenOf(body, 'Part');
   if (parts.length === 0) throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
   if (parts.length > limits.partNumberMax) throw new S3Error('MalformedXML');
@@ -130,7 +137,7 @@ function objectChecksum(upload: MultipartUpload, parts: UploadPart[]): StoredChe
 
 export async function completeMultipartUpload(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
   const upload = await loadUpload(ctx, access, key);
-  const requested = parseCompleteBody(await readXmlBody(ctx, 'CompleteMultipartUpload'), upload.checksumAlgorithm);
+  const requested = parseCompleteBody(await readCompleteBody(ctx), upload.checksumAlgorithm);
   const parts = await ctx.services.meta.getParts(upload.uploadId, requested.map((p) => p.partNumber));
   validateParts(requested, parts);
   const sizeBytes = parts.reduce((sum, p) => sum + p.sizeBytes, 0);
@@ -138,6 +145,7 @@ export async function completeMultipartUpload(ctx: RequestContext, access: Bucke
   if (expectedSize !== undefined && Number(expectedSize) !== sizeBytes) {
     throw new S3Error('InvalidRequest', `The provided 'x-amz-mp-object-size' header value ${expectedSize} does not match what was computed: ${sizeBytes}`);
   }
+  const conditions = await readWriteConditions(ctx, access.bucket.name, key);
   const checksum = objectChecksum(upload, parts);
   if (checksum && upload.checksumAlgorithm) {
     const sent = header(ctx, checksumHeaderName(upload.checksumAlgorithm));
@@ -148,7 +156,7 @@ export async function completeMultipartUpload(ctx: RequestContext, access: Bucke
   const version = await storeCall(ctx.services.meta.completeUpload({
     uploadId: upload.uploadId,
     partNumbers: requested.map((p) => p.partNumber),
-    conditions: readWriteConditions(ctx),
+    conditions,
     version: {
       bucket: access.bucket.name,
       key,
@@ -167,7 +175,7 @@ export async function completeMultipartUpload(ctx: RequestContext, access: Bucke
       writer: writerInfo(ctx),
       method: 'CompleteMultipartUpload',
     },
-  }), { bucket: access.bucket.name, key, uploadId: upload.uploadId });
+  }), { bucket: access.bucket.name, key, uploadId: upload.uploadId, condition: writeConditionName(conditions) });
   const headers = writeResponseHeaders(version, access.bucket);
   const checksumXml = version.checksum ? el(`Checksum${version.checksum.algorithm}`, version.checksum.value) + el('ChecksumType', version.checksum.type) : '';
   const location = `/${encodeURIComponent(access.addressedAs)}/${key.split('/').map(encodeURIComponent).join('/')}`;

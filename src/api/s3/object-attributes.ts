@@ -30,7 +30,7 @@ export async function getObjectAttributes(ctx: RequestContext, access: BucketAcc
     const truncated = numbers.length > shown.length;
     const parts = shown.map((n) => wrap('Part', el('PartNumber', n) + el('Size', version.partSizes![n - 1]) +
       (version.checksum && version.partChecksums?.[n - 1] ? el(`Checksum${version.checksum.algorithm}`, version.partChecksums[n - 1]) : ''))).join('');
-    body += wrap('ObjectParts', el('TotalPartsCount', version.partSizes.length) + el('PartNumberMarker', marker) +
+    body += wrap('ObjectParts', el('PartsCount', version.partSizes.length) + el('PartNumberMarker', marker) +
       (truncated ? el('NextPartNumberMarker', shown[shown.length - 1]) : '') + el('MaxParts', maxParts) + el('IsTruncated', truncated) + parts);
   }
   if (want.has('StorageClass')) body += el('StorageClass', version.storageClass);

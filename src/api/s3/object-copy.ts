@@ -12,7 +12,7 @@ import { header, xmlResponse, type ApiResponse, type RequestContext } from '../c
 import type { BucketAccess } from './bucket-access.js';
 import { authorizeS3 } from './authorize-s3.js';
 import { writerInfo } from './blob-write.js';
-import { readWriteConditions } from './conditions.js';
+import { readWriteConditions, writeConditionName } from './conditions.js';
 import { copySourceVersionHeader, loadCopySource } from './copy-source.js';
 import {
   checkAclHeaders, checkEncryptionHeaders, parseTaggingHeader, readObjectHeaders, readStorageClass, readUserMetadata,
@@ -51,6 +51,7 @@ export async function copyObject(ctx: RequestContext, access: BucketAccess, key:
   delete headers.websiteRedirectLocation;
   const redirect = header(ctx, 'x-amz-website-redirect-location');
   if (redirect !== undefined) headers.websiteRedirectLocation = redirect;
+  const conditions = await readWriteConditions(ctx, bucket.name, key);
   const checksum = await copiedChecksum(ctx, from);
   const version = await storeCall(ctx.services.meta.putObjectVersion({
     version: {
@@ -73,9 +74,9 @@ export async function copyObject(ctx: RequestContext, access: BucketAccess, key:
       copySource: { bucket: source.access.bucket.name, key: from.key, versionId: from.versionId },
     },
     newBlobs: [],
-    conditions: readWriteConditions(ctx),
+    conditions,
     event: 'ObjectCreated:Copy',
-  }), { bucket: bucket.name, key: from.key });
+  }), { bucket: bucket.name, key: from.key, condition: writeConditionName(conditions) });
   const responseHeaders: Record<string, string> = { ...writeResponseHeaders(version, bucket), ...copySourceVersionHeader(source) };
   delete responseHeaders['etag'];
   const checksumXml = version.checksum ? el(`Checksum${version.checksum.algorithm}`, version.checksum.value) + el('ChecksumType', version.checksum.type) : '';

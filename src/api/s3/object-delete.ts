@@ -6,7 +6,7 @@ import { el, childrenOf, textOf, wrap, xmlDocument } from '../../protocol/xml.js
 import { emptyResponse, header, xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
 import { writerInfo } from './blob-write.js';
-import { readWriteConditions } from './conditions.js';
+import { readWriteConditions, writeConditionName } from './conditions.js';
 import { requestedVersionId } from './object-get.js';
 import { readXmlBody } from './xml-body.js';
 import { storeCall } from './store-errors.js';
@@ -14,9 +14,10 @@ import { authorizeS3 } from './authorize-s3.js';
 
 export async function deleteObject(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
   const versionId = requestedVersionId(ctx);
+  const conditions = await readWriteConditions(ctx, access.bucket.name, key);
   const result = await storeCall(ctx.services.meta.deleteObject({
-    bucket: access.bucket.name, key, versionId, writer: writerInfo(ctx), conditions: readWriteConditions(ctx),
-  }), { bucket: access.bucket.name, key, ...(versionId ? { versionId } : {}) });
+    bucket: access.bucket.name, key, versionId, writer: writerInfo(ctx), conditions,
+  }), { bucket: access.bucket.name, key, ...(versionId ? { versionId } : {}), condition: writeConditionName(conditions) });
   const headers: Record<string, string> = {};
   if (result.versionId !== undefined && (access.bucket.versioning !== 'Unversioned' || versionId !== undefined)) headers['x-amz-version-id'] = result.versionId;
   if (result.deleteMarker) headers['x-amz-delete-marker'] = 'true';

@@ -6,7 +6,7 @@ import type { BucketRecord, ObjectVersion, StoredChecksum } from '../../storage/
 import { emptyResponse, header, type ApiResponse, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
 import { commitOrDiscard, writePayloadToBlob, writerInfo } from './blob-write.js';
-import { readWriteConditions } from './conditions.js';
+import { readWriteConditions, writeConditionName } from './conditions.js';
 import {
   checkAclHeaders, checkEncryptionHeaders, parseTaggingHeader, quoteEtag, readObjectHeaders, readStorageClass, readUserMetadata,
 } from './object-headers.js';
@@ -21,7 +21,7 @@ export async function putObject(ctx: RequestContext, access: BucketAccess, key: 
   const userMetadata = readUserMetadata(ctx);
   const tags = parseTaggingHeader(header(ctx, 'x-amz-tagging'));
   const storageClass = readStorageClass(ctx);
-  const conditions = readWriteConditions(ctx);
+  const conditions = await readWriteConditions(ctx, bucket.name, key);
   const payload = new Payload(ctx, { md5: true, sizeBytesMax: limits.putObjectSizeBytesMax, requireLength: true });
   const blob = await writePayloadToBlob(ctx.services.blobs, payload);
   const checksum: StoredChecksum | undefined = blob.payload.checksum
@@ -48,7 +48,7 @@ export async function putObject(ctx: RequestContext, access: BucketAccess, key: 
       newBlobs: [{ blobId: blob.blobId, sizeBytes: blob.sizeBytes }],
       conditions,
       event: 'ObjectCreated:Put',
-    }), { bucket: bucket.name, key }),
+    }), { bucket: bucket.name, key, condition: writeConditionName(conditions) }),
   );
   return emptyResponse(200, writeResponseHeaders(version, bucket));
 }

@@ -22,6 +22,11 @@ export interface PayloadOptions {
   sizeBytesMax: number;
   /** PutObject and UploadPart need a length (Content-Length or x-amz-decoded-content-length). */
   requireLength: boolean;
+  /**
+   * The x-amz-checksum-* headers describe the object being made, not this body (CompleteMultipartUpload's
+   * full-object checksum), so they are not checked against it.
+   */
+  checksumHeadersDescribeObject?: boolean;
 }
 
 export interface PayloadChecksum {
@@ -81,7 +86,7 @@ export class Payload {
   private parseChecksumExpectation(): { algorithm: ChecksumAlgorithm; base64?: string; trailer?: string } | undefined {
     const found: { algorithm: ChecksumAlgorithm; base64: string; name: string }[] = [];
     for (const name of Object.keys(this.ctx.headers)) {
-      if (!name.startsWith('x-amz-checksum-') || nonValueChecksumHeaders.has(name)) continue;
+      if (!name.startsWith('x-amz-checksum-') || nonValueChecksumHeaders.has(name) || this.options.checksumHeadersDescribeObject) continue;
       const algorithm = algorithmFromHeaderName(name);
       if (!algorithm) throw new S3Error('InvalidRequest', `The header ${name} is not a supported checksum.`);
       found.push({ algorithm, base64: header(this.ctx, name)!, name });
@@ -193,8 +198,8 @@ async function* guardAborted(source: AsyncIterable<Buffer>): AsyncGenerator<Buff
 }
 
 /** Reads a small body (XML, JSON, form) whole, with the same verification, up to a limit. */
-export async function readSmallBody(ctx: RequestContext, sizeBytesMax: number = limits.xmlBodyBytesMax): Promise<Buffer> {
-  const payload = new Payload(ctx, { md5: false, sizeBytesMax: Number.MAX_SAFE_INTEGER, requireLength: false });
+export async function readSmallBody(ctx: RequestContext, sizeBytesMax: number = limits.xmlBodyBytesMax, options: Pick<PayloadOptions, 'checksumHeadersDescribeObject'> = {}): Promise<Buffer> {
+  const payload = new Payload(ctx, { md5: false, sizeBytesMax: Number.MAX_SAFE_INTEGER, requireLength: false, ...options });
   if (payload.declaredLengthBytes !== undefined && payload.declaredLengthBytes > sizeBytesMax) throw new S3Error('MaxMessageLengthExceeded');
   const parts: Buffer[] = [];
   let total = 0;

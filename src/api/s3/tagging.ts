@@ -15,18 +15,48 @@ export function taggingXml(tags: Tag[]): string {
   return xmlDocument('Tagging', wrap('TagSet', tags.map((t) => wrap('Tag', el('Key', t.key) + el('Value', t.value))).join('')));
 }
 
-async function readTagging(ctx: RequestContext, countMax: number): Promise<Tag[]> {
+/** The Tag elements of a Tagging body; a tag without Key or Value is MalformedXML. */
+async function readTagSet(ctx: RequestContext): Promise<Tag[]> {
   const body = await readXmlBody(ctx, 'Tagging');
   const tagSet = childOf(body, 'TagSet');
   if (!tagSet) throw new S3Error('MalformedXML');
-  const tags = childrenOf(tagSet, 'Tag').map((tag) => {
+  return childrenOf(tagSet, 'Tag').map((tag) => {
     const key = textOf(tag, 'Key');
     const value = textOf(tag, 'Value');
     if (key === undefined || value === undefined) throw new S3Error('MalformedXML');
     return { key, value };
   });
+}
+
+async function readTagging(ctx: RequestContext, countMax: number): Promise<Tag[]> {
+  const tags = await readTagSet(ctx);
   validateTags(tags, countMax);
   return tags;
+}
+
+/** Characters AWS allows in tag keys and values: letters, digits, spaces and + - = . _ : / @ (any script). */
+const tagCharacters = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/**
+ * Bucket tags as S3 validates them: each tag in order (first error wins, with TagKey/TagValue
+ * naming it), then the count. Sources: AWS answers recorded in localstack's AWS-validated
+ * snapshots (test_tagging_validation) and the limits in the PutBucketTagging reference.
+ */
+function validateBucketTags(tags: Tag[]): void {
+  const seen = new Set<string>();
+  for (const { key, value } of tags) {
+    if (seen.has(key)) throw new S3Error('InvalidTag', 'Cannot provide multiple Tags with the same key', { TagKey: key });
+    seen.add(key);
+    if (key.startsWith('aws:')) throw new S3Error('InvalidTag', 'System tags cannot be added/updated by requester', { TagKey: key });
+    const keyLength = [...key].length;
+    if (keyLength === 0 || keyLength > limits.tagKeyLengthMax || !tagCharacters.test(key)) {
+      throw new S3Error('InvalidTag', 'The TagKey you have provided is invalid', { TagKey: key });
+    }
+    if ([...value].length > limits.tagValueLengthMax || !tagCharacters.test(value)) {
+      throw new S3Error('InvalidTag', 'The TagValue you have provided is invalid', { TagKey: key, TagValue: value });
+    }
+  }
+  if (tags.length > limits.tagsPerBucketMax) throw new S3Error('BadRequest', `Bucket tag count cannot be greater than ${limits.tagsPerBucketMax}`);
 }
 
 function versionHeader(versionId: string, access: BucketAccess): Record<string, string> {
@@ -58,7 +88,8 @@ export function getBucketTagging(_ctx: RequestContext, access: BucketAccess): Ap
 }
 
 export async function putBucketTagging(ctx: RequestContext, access: BucketAccess): Promise<ApiResponse> {
-  const tags = await readTagging(ctx, limits.tagsPerBucketMax);
+  const tags = await readTagSet(ctx);
+  validateBucketTags(tags);
   await ctx.services.meta.updateBucket(access.bucket.name, { tags });
   return emptyResponse(204);
 }

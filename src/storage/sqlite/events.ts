@@ -21,6 +21,9 @@ export class SqliteEventOutbox {
   private readonly insert: Database.Statement;
   private readonly selectAfter: Database.Statement;
   private readonly selectLatest: Database.Statement;
+  private readonly listeners = new Set<() => void>();
+  /** Events appended by the transaction in progress; listeners hear of them after it commits. */
+  private pending = 0;
 
   constructor(
     db: Database.Database,
@@ -46,6 +49,20 @@ export class SqliteEventOutbox {
       event.etag,
       event.writer === undefined ? null : JSON.stringify(event.writer),
     );
+    this.pending++;
+  }
+
+  /** Called by the store after each transaction: notify on commit, forget on rollback. */
+  settle(committed: boolean): void {
+    const appended = this.pending;
+    this.pending = 0;
+    if (!committed || appended === 0) return;
+    for (const listener of this.listeners) queueMicrotask(listener);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   read(afterSequence: number, limit: number): ObjectEvent[] {

@@ -1,4 +1,5 @@
 // IAM policies for the SQLite IamStore: inline policies, managed policies and their versions, attachments.
+import assert from 'node:assert';
 import type Database from 'better-sqlite3';
 import { limits } from '../../core/limits.js';
 import {
@@ -27,13 +28,16 @@ function prepareStatements(db: Database.Database) {
     selectManagedList: db.prepare(`SELECT ${managedColumns} FROM iam_managed_policies p WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name`),
     deleteManaged: db.prepare('DELETE FROM iam_managed_policies WHERE arn = ?'),
     bumpVersion: db.prepare('UPDATE iam_managed_policies SET next_version = next_version + 1, updated_ms = ? WHERE arn = ?'),
-    setDefault: db.prepare('UPDATE iam_managed_policies SET default_version_id = ?, updated_ms = ? WHERE arn = ?'),
+    setDefault: db.prepare('UPDATE iam_managed_policies SET default_version_id = ? WHERE arn = ?'),
     insertVersion: db.prepare('INSERT INTO iam_policy_versions (policy_arn, version_id, document, created_ms) VALUES (?, ?, ?, ?)'),
     selectVersion: db.prepare('SELECT * FROM iam_policy_versions WHERE policy_arn = ? AND version_id = ?'),
-    selectVersions: db.prepare('SELECT * FROM iam_policy_versions WHERE policy_arn = ? ORDER BY created_ms DESC, version_id DESC'),
+    // Version ids are v1, v2, … v10: order by their number, not their text (v10 sorts before v9).
+    selectVersions: db.prepare('SELECT * FROM iam_policy_versions WHERE policy_arn = ? ORDER BY CAST(substr(version_id, 2) AS INTEGER) DESC'),
     countVersions: db.prepare('SELECT count(*) FROM iam_policy_versions WHERE policy_arn = ?').pluck(),
     deleteVersion: db.prepare('DELETE FROM iam_policy_versions WHERE policy_arn = ? AND version_id = ?'),
     insertAttachment: db.prepare('INSERT OR IGNORE INTO iam_attachments (owner_kind, account_id, owner_name, policy_arn) VALUES (?, ?, ?, ?)'),
+    selectAttachment: db.prepare('SELECT 1 FROM iam_attachments WHERE owner_kind = ? AND account_id = ? AND owner_name = ? AND policy_arn = ?').pluck(),
+    selectAttachmentsOfPolicy: db.prepare('SELECT owner_kind, account_id, owner_name FROM iam_attachments WHERE policy_arn = ? ORDER BY owner_kind, owner_name'),
     deleteAttachment: db.prepare('DELETE FROM iam_attachments WHERE owner_kind = ? AND account_id = ? AND owner_name = ? AND policy_arn = ?'),
     countAttachmentsOf: db.prepare('SELECT count(*) FROM iam_attachments WHERE owner_kind = ? AND account_id = ? AND owner_name = ?').pluck(),
     selectAttached: db.prepare(`SELECT ${managedColumns} FROM iam_attachments a2 JOIN iam_managed_policies p ON p.arn = a2.policy_arn
@@ -73,6 +77,7 @@ export class SqliteIamPolicies {
   }
 
   createManaged(policy: ManagedPolicyRecord, firstVersion: PolicyVersionRecord): void {
+    assert(firstVersion.versionId === 'v1' && firstVersion.policyArn === policy.arn, 'the first version of a managed policy is its v1');
     if (this.statements.selectManagedByName.get(policy.accountId, policy.name)) {
       throw new IamConflict('EntityAlreadyExists', `A policy called ${policy.name} already exists. Duplicate names are not allowed.`);
     }
@@ -109,7 +114,7 @@ export class SqliteIamPolicies {
     const versionId = `v${row.next_version}`;
     this.statements.insertVersion.run(version.policyArn, versionId, version.document, version.createdMs);
     this.statements.bumpVersion.run(version.createdMs, version.policyArn);
-    if (version.isDefault) this.statements.setDefault.run(versionId, version.createdMs, version.policyArn);
+    if (version.isDefault) this.statements.setDefault.run(versionId, version.policyArn);
     return { ...version, versionId };
   }
 
@@ -130,14 +135,16 @@ export class SqliteIamPolicies {
     if (this.statements.deleteVersion.run(arn, versionId).changes === 0) throw new IamConflict('NoSuchEntity', `Policy ${arn} version ${versionId} does not exist.`);
   }
 
-  setDefaultVersion(arn: string, versionId: string, nowMs: number): void {
+  setDefaultVersion(arn: string, versionId: string): void {
     this.requireManaged(arn);
     if (!this.statements.selectVersion.get(arn, versionId)) throw new IamConflict('NoSuchEntity', `Policy ${arn} version ${versionId} does not exist.`);
-    this.statements.setDefault.run(versionId, nowMs, arn);
+    this.statements.setDefault.run(versionId, arn);
   }
 
   attach(owner: PolicyOwner, policyArn: string): void {
     this.requireManaged(policyArn);
+    // Attaching again is a no-op on AWS, even for a principal at its quota.
+    if (this.statements.selectAttachment.get(owner.kind, owner.accountId, owner.name, policyArn)) return;
     if ((this.statements.countAttachmentsOf.get(owner.kind, owner.accountId, owner.name) as number) >= limits.managedPoliciesPerPrincipalMax) {
       throw new IamConflict('LimitExceeded', `Cannot exceed quota for PoliciesPer${owner.kind === 'user' ? 'User' : 'Role'}: ${limits.managedPoliciesPerPrincipalMax}`);
     }
@@ -152,6 +159,11 @@ export class SqliteIamPolicies {
 
   listAttached(owner: PolicyOwner): ManagedPolicyRecord[] {
     return (this.statements.selectAttached.all(owner.kind, owner.accountId, owner.name) as ManagedRow[]).map(toManaged);
+  }
+
+  attachmentsOf(policyArn: string): PolicyOwner[] {
+    return (this.statements.selectAttachmentsOfPolicy.all(policyArn) as { owner_kind: PolicyOwner['kind']; account_id: string; owner_name: string }[])
+      .map((row) => ({ kind: row.owner_kind, accountId: row.account_id, name: row.owner_name }));
   }
 
   attachedDocuments(owner: PolicyOwner): { arn: string; name: string; document: string }[] {

@@ -1,6 +1,7 @@
-// IAM users and roles for the SQLite IamStore (rows, conflicts on delete, access keys of users).
+// IAM users and roles for the SQLite IamStore (rows, conflicts on delete, long-term access keys of users and root).
 import type Database from 'better-sqlite3';
-import { IamConflict, type PolicyOwner, type RoleRecord, type RolePatch, type UserRecord } from '../iam-store.js';
+import { limits } from '../../core/limits.js';
+import { IamConflict, type LongTermKeySummary, type PolicyOwner, type RoleRecord, type RolePatch, type UserRecord } from '../iam-store.js';
 import type { AccessKeyRecord } from '../types.js';
 
 interface UserRow { account_id: string; name: string; path: string; user_id: string; arn: string; created_ms: number; boundary_arn: string | null; tags: string }
@@ -11,17 +12,22 @@ function prepareStatements(db: Database.Database) {
     insertUser: db.prepare('INSERT INTO iam_users (account_id, name, path, user_id, arn, created_ms, boundary_arn, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     selectUser: db.prepare('SELECT * FROM iam_users WHERE account_id = ? AND name = ?'),
     selectUsers: db.prepare('SELECT * FROM iam_users WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name'),
+    countUsers: db.prepare('SELECT count(*) FROM iam_users WHERE account_id = ?').pluck(),
+    userWithArn: db.prepare('SELECT 1 FROM iam_users WHERE account_id = ? AND arn = ?').pluck(),
     deleteUser: db.prepare('DELETE FROM iam_users WHERE account_id = ? AND name = ?'),
     insertRole: db.prepare('INSERT INTO iam_roles (account_id, name, path, role_id, arn, created_ms, trust_policy, max_session_seconds, description, boundary_arn, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     selectRole: db.prepare('SELECT * FROM iam_roles WHERE account_id = ? AND name = ?'),
     selectRoles: db.prepare('SELECT * FROM iam_roles WHERE account_id = ? AND substr(path, 1, length(?)) = ? ORDER BY name'),
+    countRoles: db.prepare('SELECT count(*) FROM iam_roles WHERE account_id = ?').pluck(),
     updateRole: db.prepare('UPDATE iam_roles SET trust_policy = ?, max_session_seconds = ?, description = ? WHERE account_id = ? AND name = ?'),
     deleteRole: db.prepare('DELETE FROM iam_roles WHERE account_id = ? AND name = ?'),
     countInline: db.prepare('SELECT count(*) FROM iam_inline_policies WHERE owner_kind = ? AND account_id = ? AND owner_name = ?').pluck(),
     countAttached: db.prepare('SELECT count(*) FROM iam_attachments WHERE owner_kind = ? AND account_id = ? AND owner_name = ?').pluck(),
-    selectKeysOf: db.prepare('SELECT access_key_id, record FROM access_keys WHERE account_id = ? AND principal_arn = ? ORDER BY access_key_id'),
-    selectKey: db.prepare('SELECT record FROM access_keys WHERE access_key_id = ?').pluck(),
+    selectKeysOf: db.prepare('SELECT record FROM access_keys WHERE account_id = ? AND principal_arn = ?').pluck(),
+    selectKey: db.prepare('SELECT account_id, principal_arn, record FROM access_keys WHERE access_key_id = ?'),
+    insertKey: db.prepare('INSERT INTO access_keys (access_key_id, account_id, principal_arn, record) VALUES (?, ?, ?, ?)'),
     updateKey: db.prepare('UPDATE access_keys SET record = ? WHERE access_key_id = ?'),
+    deleteKey: db.prepare('DELETE FROM access_keys WHERE access_key_id = ?'),
   };
 }
 
@@ -34,6 +40,9 @@ export class SqliteIamPrincipals {
 
   createUser(user: UserRecord): void {
     if (this.statements.selectUser.get(user.accountId, user.name)) throw new IamConflict('EntityAlreadyExists', `User with name ${user.name} already exists.`);
+    if ((this.statements.countUsers.get(user.accountId) as number) >= limits.usersPerAccountMax) {
+      throw new IamConflict('LimitExceeded', `Cannot exceed quota for UsersPerAccount: ${limits.usersPerAccountMax}`);
+    }
     this.statements.insertUser.run(user.accountId, user.name, user.path, user.userId, user.arn, user.createdMs, user.permissionsBoundaryArn ?? null, JSON.stringify(user.tags));
   }
 
@@ -51,12 +60,15 @@ export class SqliteIamPrincipals {
     if (!user) throw new IamConflict('NoSuchEntity', `The user with name ${name} cannot be found.`);
     const owner: PolicyOwner = { kind: 'user', accountId, name: user.name };
     if (this.longTermKeysOf(accountId, user.arn).length > 0) throw new IamConflict('DeleteConflict', 'Cannot delete entity, must delete access keys first.');
-    if (this.hasPolicies(owner)) throw new IamConflict('DeleteConflict', 'Cannot delete entity, must delete policies first.');
+    this.checkNoPolicies(owner);
     this.statements.deleteUser.run(accountId, name);
   }
 
   createRole(role: RoleRecord): void {
     if (this.statements.selectRole.get(role.accountId, role.name)) throw new IamConflict('EntityAlreadyExists', `Role with name ${role.name} already exists.`);
+    if ((this.statements.countRoles.get(role.accountId) as number) >= limits.rolesPerAccountMax) {
+      throw new IamConflict('LimitExceeded', `Cannot exceed quota for RolesPerAccount: ${limits.rolesPerAccountMax}`);
+    }
     this.statements.insertRole.run(role.accountId, role.name, role.path, role.roleId, role.arn, role.createdMs, role.trustPolicy, role.maxSessionDurationSeconds, role.description ?? null, role.permissionsBoundaryArn ?? null, JSON.stringify(role.tags));
   }
 
@@ -78,7 +90,7 @@ export class SqliteIamPrincipals {
 
   deleteRole(accountId: string, name: string): void {
     const role = this.requireRole(accountId, name);
-    if (this.hasPolicies({ kind: 'role', accountId, name: role.name })) throw new IamConflict('DeleteConflict', 'Cannot delete entity, must delete policies first.');
+    this.checkNoPolicies({ kind: 'role', accountId, name: role.name });
     this.statements.deleteRole.run(accountId, name);
   }
 
@@ -88,18 +100,41 @@ export class SqliteIamPrincipals {
     }
   }
 
-  /** Long-term keys of a user (temporary STS keys of the same principal excluded). */
-  longTermKeysOf(accountId: string, userArn: string): { accessKeyId: string; status: string; createdMs: number }[] {
-    return (this.statements.selectKeysOf.all(accountId, userArn) as { access_key_id: string; record: string }[])
-      .map((row) => JSON.parse(row.record) as AccessKeyRecord)
+  createAccessKey(key: AccessKeyRecord): void {
+    if (key.principalKind === 'User' && !this.statements.userWithArn.get(key.accountId, key.principalArn)) {
+      throw new IamConflict('NoSuchEntity', `The user with name ${key.principalArn.slice(key.principalArn.lastIndexOf('/') + 1)} cannot be found.`);
+    }
+    if (this.longTermKeysOf(key.accountId, key.principalArn).length >= limits.accessKeysPerUserMax) {
+      throw new IamConflict('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${limits.accessKeysPerUserMax}`);
+    }
+    this.statements.insertKey.run(key.accessKeyId, key.accountId, key.principalArn, JSON.stringify(key));
+  }
+
+  /** Long-term keys of a user or root (temporary STS keys of the same principal excluded), oldest first. */
+  longTermKeysOf(accountId: string, principalArn: string): LongTermKeySummary[] {
+    return (this.statements.selectKeysOf.all(accountId, principalArn) as string[])
+      .map((text) => JSON.parse(text) as AccessKeyRecord)
       .filter((key) => key.sessionToken === undefined)
+      .sort((a, b) => a.createdMs - b.createdMs || (a.accessKeyId < b.accessKeyId ? -1 : 1))
       .map((key) => ({ accessKeyId: key.accessKeyId, status: key.status, createdMs: key.createdMs }));
   }
 
-  updateAccessKeyStatus(accessKeyId: string, status: 'Active' | 'Inactive'): void {
-    const text = this.statements.selectKey.get(accessKeyId) as string | undefined;
-    if (text === undefined) throw new IamConflict('NoSuchEntity', `The Access Key with id ${accessKeyId} cannot be found.`);
-    this.statements.updateKey.run(JSON.stringify({ ...(JSON.parse(text) as AccessKeyRecord), status }), accessKeyId);
+  updateAccessKeyStatus(accountId: string, principalArn: string, accessKeyId: string, status: 'Active' | 'Inactive'): void {
+    const key = this.requireLongTermKey(accountId, principalArn, accessKeyId);
+    this.statements.updateKey.run(JSON.stringify({ ...key, status }), accessKeyId);
+  }
+
+  deleteAccessKey(accountId: string, principalArn: string, accessKeyId: string): void {
+    this.requireLongTermKey(accountId, principalArn, accessKeyId);
+    this.statements.deleteKey.run(accessKeyId);
+  }
+
+  /** A key id of another principal answers the same NoSuchEntity as an unknown one, so ids cannot be probed. */
+  private requireLongTermKey(accountId: string, principalArn: string, accessKeyId: string): AccessKeyRecord {
+    const row = this.statements.selectKey.get(accessKeyId) as { account_id: string; principal_arn: string; record: string } | undefined;
+    const key = row && row.account_id === accountId && row.principal_arn === principalArn ? (JSON.parse(row.record) as AccessKeyRecord) : undefined;
+    if (!key || key.sessionToken !== undefined) throw new IamConflict('NoSuchEntity', `The Access Key with id ${accessKeyId} cannot be found.`);
+    return key;
   }
 
   private requireRole(accountId: string, name: string): RoleRecord {
@@ -108,9 +143,14 @@ export class SqliteIamPrincipals {
     return role;
   }
 
-  private hasPolicies(owner: PolicyOwner): boolean {
-    return (this.statements.countInline.get(owner.kind, owner.accountId, owner.name) as number) > 0 ||
-      (this.statements.countAttached.get(owner.kind, owner.accountId, owner.name) as number) > 0;
+  /** AWS names what is left, in this order. */
+  private checkNoPolicies(owner: PolicyOwner): void {
+    if ((this.statements.countInline.get(owner.kind, owner.accountId, owner.name) as number) > 0) {
+      throw new IamConflict('DeleteConflict', 'Cannot delete entity, must delete policies first.');
+    }
+    if ((this.statements.countAttached.get(owner.kind, owner.accountId, owner.name) as number) > 0) {
+      throw new IamConflict('DeleteConflict', 'Cannot delete entity, must detach all policies first.');
+    }
   }
 }
 

@@ -205,6 +205,81 @@ const migrations: readonly string[] = [
 
   INSERT INTO counters (name, value) VALUES ('iam_generation', 0);
   `,
+  // 3: the delivery platform — partners, onboarding, delivery records and history, ingest cursors, webhooks.
+  `
+  CREATE TABLE partners (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    prefix TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE delivery_accounts (
+    partner_id TEXT NOT NULL REFERENCES partners (id),
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (partner_id, name)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE onboarding_requests (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX onboarding_by_status ON onboarding_requests (status, created_ms);
+
+  CREATE TABLE ingest_cursors (
+    consumer TEXT PRIMARY KEY,
+    sequence INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE deliveries (
+    id TEXT PRIMARY KEY,
+    partner_id TEXT NOT NULL,
+    delivery_account TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    version_id TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    rejection_code TEXT,
+    delivered_ms INTEGER NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0,
+    body TEXT NOT NULL,
+    UNIQUE (bucket, key, version_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX deliveries_by_time ON deliveries (partner_id, delivered_ms, id);
+  CREATE INDEX deliveries_by_key ON deliveries (partner_id, key, delivered_ms);
+  CREATE INDEX deliveries_by_status ON deliveries (status, delivered_ms);
+  CREATE INDEX deliveries_all_by_time ON deliveries (delivered_ms, id);
+
+  CREATE TABLE delivery_history (
+    delivery_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL,
+    PRIMARY KEY (delivery_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    partner_id TEXT,
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    webhook_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    next_attempt_ms INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL,
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_ms);
+  CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (webhook_id, created_ms);
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -4,8 +4,9 @@ import type Database from 'better-sqlite3';
 import { limits } from '../../core/limits.js';
 import type { Clock } from '../../core/clock.js';
 import type {
-  AccessPointRecord, IamStore, InlinePolicyRecord, ManagedPolicyRecord, PolicyOwner, PolicyVersionRecord, RolePatch, RoleRecord, UserRecord,
+  AccessPointRecord, IamStore, InlinePolicyRecord, LongTermKeySummary, ManagedPolicyRecord, PolicyOwner, PolicyVersionRecord, RolePatch, RoleRecord, UserRecord,
 } from '../iam-store.js';
+import type { AccessKeyRecord } from '../types.js';
 import { SqliteAccessPoints } from './access-points.js';
 import { SqliteIamPolicies } from './iam-policies.js';
 import { SqliteIamPrincipals } from './iam-principals.js';
@@ -18,7 +19,8 @@ export class SqliteIamStore implements IamStore {
   private readonly bumpGeneration: Database.Statement;
   private readonly selectGeneration: Database.Statement;
 
-  constructor(db: Database.Database, private readonly clock: Clock) {
+  /** Times are given by the callers (records carry them); `_clock` stays for the composition root's call. */
+  constructor(db: Database.Database, _clock?: Clock) {
     this.principals = new SqliteIamPrincipals(db);
     this.policies = new SqliteIamPolicies(db);
     this.accessPoints = new SqliteAccessPoints(db);
@@ -55,7 +57,12 @@ export class SqliteIamStore implements IamStore {
   }
   async getInlinePolicy(owner: PolicyOwner, policyName: string): Promise<InlinePolicyRecord | undefined> { return this.policies.getInline(owner, policyName); }
   async listInlinePolicies(owner: PolicyOwner): Promise<InlinePolicyRecord[]> { return this.policies.listInline(owner); }
-  async deleteInlinePolicy(owner: PolicyOwner, policyName: string): Promise<void> { this.write(() => this.policies.deleteInline(owner, policyName)); }
+  async deleteInlinePolicy(owner: PolicyOwner, policyName: string): Promise<void> {
+    this.write(() => {
+      this.principals.requireOwner(owner);
+      this.policies.deleteInline(owner, policyName);
+    });
+  }
 
   async createManagedPolicy(policy: ManagedPolicyRecord, firstVersion: PolicyVersionRecord): Promise<void> { this.write(() => this.policies.createManaged(policy, firstVersion)); }
   async getManagedPolicy(arn: string): Promise<ManagedPolicyRecord | undefined> { return this.policies.getManaged(arn); }
@@ -67,7 +74,7 @@ export class SqliteIamStore implements IamStore {
   async getPolicyVersion(arn: string, versionId: string): Promise<PolicyVersionRecord | undefined> { return this.policies.getVersion(arn, versionId); }
   async listPolicyVersions(arn: string): Promise<PolicyVersionRecord[]> { return this.policies.listVersions(arn); }
   async deletePolicyVersion(arn: string, versionId: string): Promise<void> { this.write(() => this.policies.deleteVersion(arn, versionId)); }
-  async setDefaultPolicyVersion(arn: string, versionId: string): Promise<void> { this.write(() => this.policies.setDefaultVersion(arn, versionId, this.clock.nowMs())); }
+  async setDefaultPolicyVersion(arn: string, versionId: string): Promise<void> { this.write(() => this.policies.setDefaultVersion(arn, versionId)); }
 
   async attachPolicy(owner: PolicyOwner, policyArn: string): Promise<void> {
     this.write(() => {
@@ -75,15 +82,24 @@ export class SqliteIamStore implements IamStore {
       this.policies.attach(owner, policyArn);
     });
   }
-  async detachPolicy(owner: PolicyOwner, policyArn: string): Promise<void> { this.write(() => this.policies.detach(owner, policyArn)); }
+  async detachPolicy(owner: PolicyOwner, policyArn: string): Promise<void> {
+    this.write(() => {
+      this.principals.requireOwner(owner);
+      this.policies.detach(owner, policyArn);
+    });
+  }
   async listAttachedPolicies(owner: PolicyOwner): Promise<ManagedPolicyRecord[]> { return this.policies.listAttached(owner); }
   async attachedPolicyDocuments(owner: PolicyOwner): Promise<{ arn: string; name: string; document: string }[]> { return this.policies.attachedDocuments(owner); }
 
-  async listAccessKeysOf(accountId: string, userArn: string): Promise<{ accessKeyId: string; status: string; createdMs: number }[]> {
-    return this.principals.longTermKeysOf(accountId, userArn);
+  async listPolicyAttachments(policyArn: string): Promise<PolicyOwner[]> { return this.policies.attachmentsOf(policyArn); }
+
+  async createAccessKey(key: AccessKeyRecord): Promise<void> { this.write(() => this.principals.createAccessKey(key)); }
+  async listAccessKeysOf(accountId: string, principalArn: string): Promise<LongTermKeySummary[]> { return this.principals.longTermKeysOf(accountId, principalArn); }
+  async updateAccessKeyStatus(accountId: string, principalArn: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void> {
+    this.write(() => this.principals.updateAccessKeyStatus(accountId, principalArn, accessKeyId, status));
   }
-  async updateAccessKeyStatus(accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void> {
-    this.write(() => this.principals.updateAccessKeyStatus(accessKeyId, status));
+  async deleteAccessKey(accountId: string, principalArn: string, accessKeyId: string): Promise<void> {
+    this.write(() => this.principals.deleteAccessKey(accountId, principalArn, accessKeyId));
   }
 
   async createAccessPoint(accessPoint: AccessPointRecord): Promise<void> { this.write(() => this.accessPoints.create(accessPoint, limits.accessPointsPerAccountMax)); }

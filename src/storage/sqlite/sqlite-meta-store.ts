@@ -31,6 +31,8 @@ import type {
 import type { IamStore } from '../iam-store.js';
 import { SqliteBlobRefs } from './blobs.js';
 import { SqliteIamStore } from './sqlite-iam-store.js';
+import { SqliteDeliveryStore } from './sqlite-delivery-store.js';
+import type { DeliveryStore } from '../delivery-store.js';
 import { SqliteBuckets } from './buckets.js';
 import { SqliteEventOutbox } from './events.js';
 import { SqliteIdentity } from './identity.js';
@@ -53,6 +55,7 @@ export function openSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStore 
 export interface SqliteStores {
   meta: MetaStore;
   iam: IamStore;
+  deliveries: DeliveryStore;
   /** Closes the shared connection. */
   close(): Promise<void>;
 }
@@ -66,7 +69,7 @@ export function openSqliteStores(options: SqliteMetaStoreOptions): SqliteStores 
     migrate(db);
     const clock = options.clock ?? systemClock;
     const meta = new SqliteMetaStore(db, clock);
-    return { meta, iam: new SqliteIamStore(db, clock), close: () => meta.close() };
+    return { meta, iam: new SqliteIamStore(db, clock), deliveries: new SqliteDeliveryStore(db), close: () => meta.close() };
   } catch (error) {
     db.close();
     throw error;
@@ -99,7 +102,18 @@ class SqliteMetaStore implements MetaStore {
 
   /** Runs a mutation as one IMMEDIATE transaction; a throw rolls everything back. */
   private write<T>(work: () => T): T {
-    return this.transaction.immediate(work) as T;
+    let committed = false;
+    try {
+      const result = this.transaction.immediate(work) as T;
+      committed = true;
+      return result;
+    } finally {
+      this.events.settle(committed);
+    }
+  }
+
+  onEvents(listener: () => void): () => void {
+    return this.events.subscribe(listener);
   }
 
   /** Runs several reads against one snapshot. */

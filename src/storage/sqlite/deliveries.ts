@@ -1,0 +1,152 @@
+// Delivery records, their history, the ingest cursors, keyset-paginated queries and dashboard counts (SQLite).
+import type Database from 'better-sqlite3';
+import {
+  DeliveryConflict, type DeliveryHistoryEntry, type DeliveryPage, type DeliveryQuery, type DeliveryRecord,
+} from '../delivery-store.js';
+
+const sortColumns = { deliveredAt: 'delivered_ms', key: 'key', size: 'size_bytes', status: 'status' } as const;
+
+function prepareStatements(db: Database.Database) {
+  return {
+    selectCursor: db.prepare('SELECT sequence FROM ingest_cursors WHERE consumer = ?').pluck(),
+    upsertCursor: db.prepare(`INSERT INTO ingest_cursors (consumer, sequence) VALUES (?, ?)
+      ON CONFLICT (consumer) DO UPDATE SET sequence = excluded.sequence`),
+    insertDelivery: db.prepare(`INSERT OR IGNORE INTO deliveries (id, partner_id, delivery_account, bucket, key, version_id, size_bytes, status, rejection_code, delivered_ms, superseded, body)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    updateDelivery: db.prepare('UPDATE deliveries SET status = ?, rejection_code = ?, superseded = ?, body = ? WHERE id = ?'),
+    selectDelivery: db.prepare('SELECT body FROM deliveries WHERE id = ?').pluck(),
+    selectCurrent: db.prepare('SELECT body FROM deliveries WHERE partner_id = ? AND key = ? AND superseded = 0 ORDER BY delivered_ms DESC, id DESC LIMIT 1').pluck(),
+    selectOfKey: db.prepare('SELECT body FROM deliveries WHERE partner_id = ? AND key = ? ORDER BY delivered_ms DESC, id DESC').pluck(),
+    selectUnfinished: db.prepare("SELECT body FROM deliveries WHERE status IN ('Received', 'Validating') ORDER BY delivered_ms LIMIT ?").pluck(),
+    insertHistory: db.prepare(`INSERT INTO delivery_history (delivery_id, seq, at_ms, status, note)
+      VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM delivery_history WHERE delivery_id = ?), ?, ?, ?)`),
+    selectHistory: db.prepare('SELECT delivery_id, at_ms, status, note FROM delivery_history WHERE delivery_id = ? ORDER BY seq'),
+  };
+}
+
+export class SqliteDeliveries {
+  private readonly statements: ReturnType<typeof prepareStatements>;
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = prepareStatements(db);
+  }
+
+  cursor(consumer: string): number {
+    return (this.statements.selectCursor.get(consumer) as number | undefined) ?? 0;
+  }
+
+  recordIngested(consumer: string, sequence: number, records: DeliveryRecord[]): void {
+    for (const record of records) {
+      const inserted = this.statements.insertDelivery.run(
+        record.id, record.partnerId, record.deliveryAccount, record.bucket, record.key, record.versionId, record.sizeBytes,
+        record.status, record.rejection?.code ?? null, record.deliveredMs, record.supersededBy ? 1 : 0, JSON.stringify(record),
+      ).changes;
+      if (inserted === 0) continue;
+      this.statements.insertHistory.run(record.id, record.id, record.deliveredMs, record.status, `delivered by ${record.deliveredBy} (${record.method})`);
+      if (record.supersedes) {
+        const previous = this.get(record.supersedes);
+        if (previous && !previous.supersededBy) {
+          this.write({ ...previous, supersededBy: record.id });
+          this.statements.insertHistory.run(previous.id, previous.id, record.deliveredMs, 'Superseded', `superseded by redelivery ${record.id} (${record.key})`);
+        }
+      }
+    }
+    this.statements.upsertCursor.run(consumer, sequence);
+  }
+
+  get(id: string): DeliveryRecord | undefined {
+    return parse(this.statements.selectDelivery.get(id));
+  }
+
+  current(partnerId: string, key: string): DeliveryRecord | undefined {
+    return parse(this.statements.selectCurrent.get(partnerId, key));
+  }
+
+  ofKey(partnerId: string, key: string): DeliveryRecord[] {
+    return (this.statements.selectOfKey.all(partnerId, key) as string[]).map((b) => JSON.parse(b) as DeliveryRecord);
+  }
+
+  unfinished(limit: number): DeliveryRecord[] {
+    return (this.statements.selectUnfinished.all(limit) as string[]).map((b) => JSON.parse(b) as DeliveryRecord);
+  }
+
+  update(record: DeliveryRecord, note: string): void {
+    if (!this.get(record.id)) throw new DeliveryConflict('NotFound', `No delivery ${record.id}.`);
+    this.write(record);
+    this.statements.insertHistory.run(record.id, record.id, record.updatedMs, record.status, note);
+  }
+
+  history(deliveryId: string): DeliveryHistoryEntry[] {
+    return (this.statements.selectHistory.all(deliveryId) as { delivery_id: string; at_ms: number; status: DeliveryHistoryEntry['status']; note: string }[])
+      .map((r) => ({ deliveryId: r.delivery_id, atMs: r.at_ms, status: r.status, note: r.note }));
+  }
+
+  private write(record: DeliveryRecord): void {
+    this.statements.updateDelivery.run(record.status, record.rejection?.code ?? null, record.supersededBy ? 1 : 0, JSON.stringify(record), record.id);
+  }
+
+  /** Filters, sorting and keyset pagination (the cursor carries the last row's sort value and id). */
+  query(query: DeliveryQuery): DeliveryPage {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.partnerId !== undefined) { where.push('partner_id = ?'); params.push(query.partnerId); }
+    if (query.status !== undefined) { where.push('status = ?'); params.push(query.status); }
+    if (query.deliveryAccount !== undefined) { where.push('delivery_account = ?'); params.push(query.deliveryAccount); }
+    if (query.search) { where.push("key LIKE ? ESCAPE '\\'"); params.push(`%${query.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`); }
+    if (query.fromMs !== undefined) { where.push('delivered_ms >= ?'); params.push(query.fromMs); }
+    if (query.toMs !== undefined) { where.push('delivered_ms < ?'); params.push(query.toMs); }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = this.db.prepare(`SELECT count(*) FROM deliveries ${filter}`).pluck().get(...params) as number;
+    const column = sortColumns[query.sort ?? 'deliveredAt'];
+    const descending = (query.order ?? 'desc') === 'desc';
+    const pageWhere = [...where];
+    const pageParams = [...params];
+    if (query.cursor) {
+      const [value, id] = decodeCursor(query.cursor);
+      pageWhere.push(`(${column}, id) ${descending ? '<' : '>'} (?, ?)`);
+      pageParams.push(value, id);
+    }
+    const direction = descending ? 'DESC' : 'ASC';
+    const sql = `SELECT body, ${column} AS sort_value FROM deliveries ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
+      ORDER BY ${column} ${direction}, id ${direction} LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...pageParams, query.limit + 1) as { body: string; sort_value: string | number }[];
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    const deliveries = page.map((r) => JSON.parse(r.body) as DeliveryRecord);
+    return {
+      deliveries,
+      total,
+      ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(last.sort_value, deliveries[deliveries.length - 1]!.id) } : {}),
+    };
+  }
+
+  stats(partnerId: string | undefined, sinceMs: number): { days: { day: string; deliveries: number; bytes: number }[]; byStatus: Record<string, number>; byCode: Record<string, number> } {
+    const scope = partnerId === undefined ? '' : 'AND partner_id = ?';
+    const params = partnerId === undefined ? [sinceMs] : [sinceMs, partnerId];
+    const days = this.db.prepare(`SELECT strftime('%Y-%m-%d', delivered_ms / 1000, 'unixepoch') AS day, count(*) AS deliveries, coalesce(sum(size_bytes), 0) AS bytes
+      FROM deliveries WHERE delivered_ms >= ? ${scope} GROUP BY day ORDER BY day`).all(...params) as { day: string; deliveries: number; bytes: number }[];
+    const byStatus = Object.fromEntries((this.db.prepare(`SELECT status, count(*) AS n FROM deliveries WHERE delivered_ms >= ? ${scope} GROUP BY status`).all(...params) as { status: string; n: number }[]).map((r) => [r.status, r.n]));
+    const byCode = Object.fromEntries((this.db.prepare(`SELECT rejection_code AS code, count(*) AS n FROM deliveries WHERE delivered_ms >= ? ${scope} AND rejection_code IS NOT NULL GROUP BY rejection_code`).all(...params) as { code: string; n: number }[]).map((r) => [r.code, r.n]));
+    return { days, byStatus, byCode };
+  }
+}
+
+function encodeCursor(value: string | number, id: string): string {
+  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string | number, string] {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && (typeof parsed[0] === 'string' || typeof parsed[0] === 'number')) {
+      return [parsed[0], parsed[1]];
+    }
+  } catch {
+    // fall through
+  }
+  throw new DeliveryConflict('Conflict', 'The pagination cursor is not valid.');
+}
+
+function parse<T>(body: unknown): T | undefined {
+  return typeof body === 'string' ? (JSON.parse(body) as T) : undefined;
+}
