@@ -1,4 +1,5 @@
 // Closed-loop load: N workers each keep one request in flight, bounded by operation count and by time.
+import { readCpuMs } from './processes.js';
 import { latencyPercentiles } from './stats.js';
 
 export interface LoadOptions {
@@ -6,11 +7,13 @@ export interface LoadOptions {
   durationMs: number;
   /** Hard bound on operations (the latency array is this long). */
   opsMax: number;
-  /** Untimed operations per worker before the clock starts (connections warm, JIT warm). */
-  warmupOpsPerWorker?: number;
+  /** Untimed operations for this long before the clock starts (connections and JIT warm); bounded by time, not count, so a slow server does not stretch it. */
+  warmupMs?: number;
   /** Stop early when this many errors happened (a broken peer should not spin for the whole duration). */
   errorsMax?: number;
   signal?: AbortSignal;
+  /** Measure this process's CPU time over the timed part (the server's cost per operation). */
+  serverPid?: number;
 }
 
 export interface LoadResult {
@@ -21,6 +24,9 @@ export interface LoadResult {
   opsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU (user + system, all threads) per operation over the timed part: server (when serverPid was given) and this process. */
+  serverCpuUsPerOp?: number;
+  clientCpuUsPerOp: number;
 }
 
 /** `op(worker, index)` performs one operation; it throws on failure. */
@@ -30,15 +36,18 @@ export async function runLoad(options: LoadOptions, op: (worker: number, index: 
   let firstError: string | undefined;
   let errors = 0;
 
-  const warmup = options.warmupOpsPerWorker ?? 0;
-  if (warmup > 0) {
+  const warmupMs = options.warmupMs ?? 0;
+  if (warmupMs > 0) {
+    const warmupEnd = performance.now() + warmupMs;
+    let warmupIndex = 0;
     await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-      for (let i = 0; i < warmup; i++) {
-        try { await op(worker, -1 - (worker * warmup + i)); } catch (error) { errors++; firstError ??= describe(error); if (errors >= errorsMax) return; }
-      }
+      // At least one request per worker, so every connection is in use before timing starts.
+      do {
+        try { await op(worker, -1 - warmupIndex++); } catch (error) { errors++; firstError ??= describe(error); if (errors >= errorsMax) return; }
+      } while (performance.now() < warmupEnd && !options.signal?.aborted);
     }));
     if (errors >= errorsMax) {
-      return { ops: 0, errors, firstError: firstError ?? 'unknown', elapsedMs: 0, opsPerSecond: 0, p50Ms: NaN, p99Ms: NaN };
+      return { ops: 0, errors, firstError: firstError ?? 'unknown', elapsedMs: 0, opsPerSecond: 0, p50Ms: NaN, p99Ms: NaN, clientCpuUsPerOp: NaN };
     }
     errors = 0;
   }
@@ -46,6 +55,8 @@ export async function runLoad(options: LoadOptions, op: (worker: number, index: 
   const latencies = new Float64Array(opsMax);
   let next = 0;
   let done = 0;
+  const serverCpuStart = options.serverPid !== undefined ? readCpuMs(options.serverPid) : undefined;
+  const clientCpuStart = process.cpuUsage();
   const started = performance.now();
   const deadline = started + durationMs;
   await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
@@ -63,8 +74,14 @@ export async function runLoad(options: LoadOptions, op: (worker: number, index: 
     }
   }));
   const elapsedMs = performance.now() - started;
+  const clientCpu = process.cpuUsage(clientCpuStart);
+  const serverCpuEnd = options.serverPid !== undefined ? readCpuMs(options.serverPid) : undefined;
   const { p50Ms, p99Ms } = latencyPercentiles(latencies, done);
-  return { ops: done, errors, ...(firstError !== undefined ? { firstError } : {}), elapsedMs, opsPerSecond: done / (elapsedMs / 1000), p50Ms, p99Ms };
+  return {
+    ops: done, errors, ...(firstError !== undefined ? { firstError } : {}), elapsedMs, opsPerSecond: done / (elapsedMs / 1000), p50Ms, p99Ms,
+    ...(serverCpuStart !== undefined && serverCpuEnd !== undefined && done > 0 ? { serverCpuUsPerOp: ((serverCpuEnd - serverCpuStart) * 1000) / done } : {}),
+    clientCpuUsPerOp: done > 0 ? (clientCpu.user + clientCpu.system) / done : NaN,
+  };
 }
 
 export function describe(error: unknown): string {

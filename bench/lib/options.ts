@@ -20,11 +20,14 @@ export interface BenchOptions {
   chunkKiB: number;
   smallKiB: number;
   durationS: number;
+  /** Untimed warm-up before each request-rate measurement. */
+  warmupMs: number;
   concurrency: number[];
   smallKeys: number;
   listKeys: number;
-  /** Time allowed to fill a bucket for the listing (a slow peer lists what it got). */
+  /** Time allowed to fill a bucket for the listing (s3push; peers get peerListFillS and list what they got). */
   listFillS: number;
+  peerListFillS: number;
   copyBaseMiB: number;
   copyPartMiB: number;
   /** Object sizes (MiB) for CopyObject; 5 GiB is S3's single-copy maximum. */
@@ -32,6 +35,8 @@ export interface BenchOptions {
   uploadPartCopyGiB: number;
   sdk: boolean;
   profile: boolean;
+  /** Profile these workloads whatever the targets say. */
+  profileWorkloads: string[];
   outDir: string;
   tmpDir: string;
   /** Bound on one scenario's wall time. */
@@ -40,7 +45,7 @@ export interface BenchOptions {
 
 const usage = `npm run bench -- [options]
   --quick                 routine check, under 2 minutes (small sizes, one concurrency, peers on small objects only)
-  --only <ids>            comma list of: ${scenarioIds.join(', ')}
+  --only <ids|none>       comma list of: ${scenarioIds.join(', ')}
   --peers <names|none>    comma list of: ${peerNames.join(', ')} (default: all)
   --runs <n>              runs per measurement (median and spread); default 3, quick 2
   --large-mib <n>         large object size (default 1024, quick 128)
@@ -51,6 +56,8 @@ const usage = `npm run bench -- [options]
   --copy-base-mib <n>     part that big copy sources are made of (default 256, quick 64)
   --no-sdk                lean client only
   --profile / --no-profile  profile s3push (node --cpu-prof) on workloads that miss a target (default on, off in quick)
+  --profile-workloads <list>  profile these anyway: put-large, put-large-chunked, get-large, put-small, get-small, list, copy-large
+                          (with --only none: profiles only)
   --out <dir>             results directory (default bench/results)
   --tmp <dir>             scratch directory for data dirs and disk tests (default ${tmpdir()})`;
 
@@ -87,6 +94,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'no-sdk': { type: 'boolean', default: false },
       profile: { type: 'boolean' },
       'no-profile': { type: 'boolean', default: false },
+      'profile-workloads': { type: 'string' },
       out: { type: 'string', default: 'bench/results' },
       tmp: { type: 'string', default: tmpdir() },
       'scenario-timeout-s': { type: 'string' },
@@ -96,7 +104,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   });
   if (values.help) return 'help';
   const quick = values.quick ?? false;
-  const only = values.only ? list(values.only) : [...scenarioIds];
+  const only = values.only === 'none' ? [] : values.only ? list(values.only) : [...scenarioIds];
   for (const id of only) if (!(scenarioIds as readonly string[]).includes(id)) throw new Error(`unknown scenario "${id}" (known: ${scenarioIds.join(', ')})`);
   const peers = values.peers === undefined ? [...peerNames] : values.peers === 'none' ? [] : list(values.peers);
   for (const p of peers) if (!(peerNames as readonly string[]).includes(p)) throw new Error(`unknown peer "${p}" (known: ${peerNames.join(', ')})`);
@@ -113,19 +121,22 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     chunkKiB: positive('chunk-kib', values['chunk-kib'], 64),
     smallKiB: positive('small-kib', values['small-kib'], 4),
     durationS: positive('duration-s', values['duration-s'], quick ? 0.6 : 3),
+    warmupMs: quick ? 150 : 500,
     concurrency,
     smallKeys: quick ? 300 : 2_000,
     listKeys: Math.round(positive('list-keys', values['list-keys'], quick ? 5_000 : 100_000)),
-    listFillS: positive('list-fill-s', values['list-fill-s'], quick ? 15 : 150),
+    listFillS: positive('list-fill-s', values['list-fill-s'], quick ? 8 : 300),
+    peerListFillS: quick ? 8 : 90,
     copyBaseMiB: positive('copy-base-mib', values['copy-base-mib'], quick ? 64 : 256),
     copyPartMiB: positive('copy-part-mib', values['copy-part-mib'], 512),
     copySizesMiB: [1, 1024, 5 * 1024],
     uploadPartCopyGiB: 10,
     sdk: !values['no-sdk'],
     profile: values['no-profile'] ? false : values.profile ?? !quick,
+    profileWorkloads: values['profile-workloads'] ? list(values['profile-workloads']) : [],
     outDir: values.out!,
     tmpDir: values.tmp!,
-    scenarioTimeoutS: positive('scenario-timeout-s', values['scenario-timeout-s'], quick ? 60 : 1_500),
+    scenarioTimeoutS: positive('scenario-timeout-s', values['scenario-timeout-s'], quick ? 60 : 2_400),
   };
 }
 

@@ -107,6 +107,20 @@ export function readRss(pid: number): { rssBytes: number; peakBytes: number } | 
   }
 }
 
+const clockTicksPerSecond = 100; // USER_HZ: 100 on every Linux the bench runs on (getconf CLK_TCK)
+
+/** CPU time (user + system, all threads) a process has used so far, in ms; undefined when it is gone. */
+export function readCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Samples a process's RSS every intervalMs and keeps the maximum (VmHWM covers the whole life, this a window). */
 export class RssSampler {
   #maxBytes = 0;

@@ -4,7 +4,6 @@
 // header maps, one request in flight per connection. It understands Content-Length and chunked
 // responses, HEAD, and `Connection: close`; everything else about the response stays as raw text.
 import { connect, type Socket } from 'node:net';
-import { once } from 'node:events';
 
 /** A response: status, the raw header block (latin1), how many body bytes arrived, and the body if kept. */
 export interface RawResponse {
@@ -103,9 +102,7 @@ export class RawConnection {
       for (const piece of pieces) {
         // Stop when the server already answered (an early error) or the socket died.
         if (this.#inFlight !== owner || socket.destroyed) return;
-        if (!socket.write(piece)) {
-          await Promise.race([once(socket, 'drain'), once(socket, 'close')]);
-        }
+        if (!socket.write(piece)) await drainOrClose(socket);
       }
     } catch (error) {
       if (this.#inFlight === owner) this.#fail(error instanceof Error ? error : new Error(String(error)));
@@ -172,7 +169,7 @@ export class RawConnection {
         return;
       }
       current.carry = undefined;
-      const headerText = buffer.latin1Slice(0, end);
+      const headerText = buffer.toString('latin1', 0, end);
       if (headerText.startsWith('HTTP/1.1 100') || headerText.startsWith('HTTP/1.0 100')) {
         // 100 Continue: skip it and parse what follows as the real response.
         const rest = buffer.subarray(end + 4);
@@ -232,7 +229,7 @@ export class RawConnection {
       }
       // Line-oriented phases: chunk size line, the CRLF after data, trailer lines.
       const newline = data.indexOf(10, at);
-      const piece = data.latin1Slice(at, newline < 0 ? data.length : newline + 1);
+      const piece = data.toString('latin1', at, newline < 0 ? data.length : newline + 1);
       at = newline < 0 ? data.length : newline + 1;
       state.line += piece;
       if (!state.line.endsWith('\n')) {
@@ -253,6 +250,18 @@ export class RawConnection {
       }
     }
   }
+}
+
+function drainOrClose(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
 }
 
 /** One keep-alive connection per in-flight request; opened up front. */

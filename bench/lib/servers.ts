@@ -59,16 +59,18 @@ async function started(ctx: BenchContext, name: ServerName, child: Child, port: 
 export interface S3pushStartOptions {
   /** Write a V8 CPU profile (node --cpu-prof) into this directory; stop() answers the file. */
   cpuProfileDir?: string;
+  /** Reuse this data directory (filled by an earlier process) and leave it in place on stop. */
+  dataDir?: string;
 }
 
 export async function startS3push(ctx: BenchContext, options: S3pushStartOptions = {}): Promise<RunningServer> {
-  const dataDir = await mkdtemp(join(ctx.tmpRoot, 's3push-'));
+  const dataDir = options.dataDir ?? await mkdtemp(join(ctx.tmpRoot, 's3push-'));
   const port = await freePort();
   const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   if (options.cpuProfileDir) await mkdir(options.cpuProfileDir, { recursive: true });
   const before = options.cpuProfileDir ? new Set(await readdir(options.cpuProfileDir)) : undefined;
   const child = ctx.registry.spawn('s3push', process.execPath, [...nodeFlags, ...ctx.paths.cli.args, 'serve', '--data', dataDir, '--port', String(port), '--quiet'], { cwd: ctx.paths.repoRoot });
-  const server = await started(ctx, 's3push', child, port, { accessKeyId: '', secretAccessKey: '' }, dataDir);
+  const server = await started(ctx, 's3push', child, port, { accessKeyId: '', secretAccessKey: '' }, options.dataDir ? undefined : dataDir);
   const layout = dataDirLayout(dataDir);
   const platform = parseCredentialsFile(await readFile(layout.credentials, 'utf8')).get('platform');
   if (!platform?.['aws_access_key_id'] || !platform['aws_secret_access_key']) throw new ServerUnavailable('s3push', 'error', `no [platform] profile in ${layout.credentials}`);
@@ -78,6 +80,7 @@ export async function startS3push(ctx: BenchContext, options: S3pushStartOptions
   return {
     ...server,
     credentials,
+    dataDir,
     accountId: info.platformAccountId,
     lean: new LeanS3({ port, credentials, region }),
     async stop() {

@@ -2,7 +2,7 @@
 // and bucket policies evaluated) versus the root key on the bucket (ownership only).
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { BenchContext, Scenario, ScenarioOutcome } from '../lib/context.js';
+import type { Scenario, ScenarioOutcome } from '../lib/context.js';
 import { runLoad } from '../lib/load.js';
 import { KiB, sizeLabel, withServer } from '../lib/measure.js';
 import { FlowUnavailable, setUpPartner } from '../lib/partner-setup.js';
@@ -74,7 +74,7 @@ export const authorizationOverhead: Scenario = {
               for (const op of ['PUT', 'GET'] as const) {
                 // Interleave the two paths within a run, so load drift hits both alike.
                 for (const [i, p] of prepared.entries()) {
-                  const load = { concurrency: c, durationMs: durationS * 1000, opsMax, warmupOpsPerWorker: client === 'lean' ? 5 : 2, signal: ctx.signal };
+                  const load = { concurrency: c, durationMs: durationS * 1000, opsMax, warmupMs: ctx.options.warmupMs, signal: ctx.signal };
                   const result = client === 'lean'
                     ? await runLoad(load, leanOp(pools[i]!, p.heads, op, body, op === 'PUT' ? keys : keysPresent))
                     : await runLoad(load, async (_w, index) => {

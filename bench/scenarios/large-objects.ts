@@ -6,11 +6,12 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import type { BenchContext, Scenario, ScenarioOutcome } from '../lib/context.js';
 import { awsChunkedCrc32 } from '../lib/lean-s3.js';
 import { describe } from '../lib/load.js';
-import { GiB, KiB, MiB, mbPerSecond, peerSkipReason, serversFor, sizeLabel, timeMs, withServer } from '../lib/measure.js';
-import { RssSampler } from '../lib/processes.js';
+import { GiB, KiB, MB, MiB, mbPerSecond, peerSkipReason, serversFor, sizeLabel, timeMs, withServer } from '../lib/measure.js';
+import { RssSampler, readCpuMs } from '../lib/processes.js';
 import { RawConnection } from '../lib/raw-http.js';
 import { RowBuilder } from '../lib/results.js';
 import { sdkClient } from '../lib/sdk.js';
+import { median } from '../lib/stats.js';
 import { createBucket, type RunningServer } from '../lib/servers.js';
 
 const bucket = 'bench-large';
@@ -44,17 +45,29 @@ function workloads(): Workloads {
   };
 }
 
-/** Runs `measure` `runs` times; one failure turns the cell into an error with what was measured before. */
-async function cell(ctx: BenchContext, row: RowBuilder, server: string, runs: number, measure: (run: number) => Promise<number>, rss?: number[]): Promise<boolean> {
+/**
+ * Runs `measure` `runs` times; one failure turns the cell into an error with what was measured before.
+ * With bytesPerRun, also records the server's MB per CPU-second (robust to other load on the machine).
+ */
+async function cell(ctx: BenchContext, row: RowBuilder, server: RunningServer, runs: number, measure: (run: number) => Promise<number>, options: { rss?: number[]; bytesPerRun?: number } = {}): Promise<boolean> {
   const samples: number[] = [];
+  const efficiency: number[] = [];
   try {
-    for (let run = 0; run < runs && !ctx.signal.aborted; run++) samples.push(await measure(run));
-    row.ok(server, samples, rss ? { extra: { serverPeakRssMiB: Math.max(...rss) } } : undefined);
-    ctx.log(`  ${server} ${row.row.client} ${row.row.workload}: ${samples.map((s) => s.toFixed(0)).join(', ')} ${row.row.unit}`);
+    for (let run = 0; run < runs && !ctx.signal.aborted; run++) {
+      const cpuBefore = readCpuMs(server.pid);
+      samples.push(await measure(run));
+      const cpuAfter = readCpuMs(server.pid);
+      if (options.bytesPerRun && cpuBefore !== undefined && cpuAfter !== undefined && cpuAfter > cpuBefore) efficiency.push(options.bytesPerRun / MB / ((cpuAfter - cpuBefore) / 1000));
+    }
+    const extra: Record<string, number> = {};
+    if (options.rss && options.rss.length > 0) extra['serverPeakRssMiB'] = Math.max(...options.rss);
+    if (efficiency.length > 0) extra['serverMBPerCpuSecond'] = Math.round(median(efficiency));
+    row.ok(server.name, samples, Object.keys(extra).length > 0 ? { extra } : undefined);
+    ctx.log(`  ${server.name} ${row.row.client} ${row.row.workload}: ${samples.map((s) => s.toFixed(0)).join(', ')} ${row.row.unit}${efficiency.length ? `; server ${median(efficiency).toFixed(0)} MB per CPU-s` : ''}`);
     return true;
   } catch (error) {
-    row.not(server, 'error', describe(error), samples.length > 0 ? { samplesBeforeError: samples.map((s) => s.toFixed(0)).join(', ') } : undefined);
-    ctx.log(`  ${server} ${row.row.client} ${row.row.workload}: error ${describe(error)}`);
+    row.not(server.name, 'error', describe(error), samples.length > 0 ? { samplesBeforeError: samples.map((s) => s.toFixed(0)).join(', ') } : undefined);
+    ctx.log(`  ${server.name} ${row.row.client} ${row.row.workload}: error ${describe(error)}`);
     return false;
   }
 }
@@ -83,20 +96,20 @@ async function measureServer(ctx: BenchContext, server: RunningServer, w: Worklo
   const lean = server.lean;
   try {
     const rss: number[] = [];
-    await cell(ctx, w.row(largeRows.putBuffer(size), 'lean'), server.name, runs, async (run) =>
-      mbPerSecond(sizeBytes, await sampled(server, rss, () => timeMs(() => lean.putLarge(conn, bucket, `buffer-${run}`, sizeBytes, source, timeoutMs)))), rss);
+    await cell(ctx, w.row(largeRows.putBuffer(size), 'lean'), server, runs, async (run) =>
+      mbPerSecond(sizeBytes, await sampled(server, rss, () => timeMs(() => lean.putLarge(conn, bucket, `buffer-${run}`, sizeBytes, source, timeoutMs)))), { rss, bytesPerRun: sizeBytes });
     const singleStreamRssMiB = Math.max(0, ...rss);
-    await cell(ctx, w.row(largeRows.putChunked(size), 'lean'), server.name, runs, async (run) => {
+    await cell(ctx, w.row(largeRows.putChunked(size), 'lean'), server, runs, async (run) => {
       const ms = await timeMs(() => lean.putAwsChunked(conn, bucket, `chunked-${run}`, sizeBytes, source, chunkBytes, crc, timeoutMs));
       await lean.delete(conn, bucket, `chunked-${run}`);
       return mbPerSecond(sizeBytes, ms);
-    });
-    const gotBuffer = await cell(ctx, w.row(largeRows.get(size), 'lean'), server.name, runs, async (run) => {
+    }, { bytesPerRun: sizeBytes });
+    const gotBuffer = await cell(ctx, w.row(largeRows.get(size), 'lean'), server, runs, async (run) => {
       let bytes = 0;
       const ms = await timeMs(async () => { bytes = await lean.getLarge(conn, bucket, `buffer-${run}`, timeoutMs); });
       if (bytes !== sizeBytes) throw new Error(`GET answered ${bytes} bytes, expected ${sizeBytes}`);
       return mbPerSecond(sizeBytes, ms);
-    });
+    }, { bytesPerRun: sizeBytes });
     if (!gotBuffer) ctx.log(`  ${server.name}: GET failed, the 1-stream PUT objects may be missing`);
     for (let run = 0; run < runs; run++) await lean.delete(conn, bucket, `buffer-${run}`).catch(() => undefined);
 
@@ -112,23 +125,24 @@ async function measureServer(ctx: BenchContext, server: RunningServer, w: Worklo
       rssRow.not(server.name, 'not run', reason);
     } else {
       const parallelRss: number[] = [];
-      const okPut = await cell(ctx, putParallel, server.name, runs, async (run) => {
+      const okPut = await cell(ctx, putParallel, server, runs, async (run) => {
         const ms = await sampled(server, parallelRss, () => timeMs(() => Promise.all(conns.map((c, i) => lean.putLarge(c, bucket, `parallel-${run}-${i}`, sizeBytes, source, timeoutMs)))));
         return mbPerSecond(parallel * sizeBytes, ms);
-      }, parallelRss);
+      }, { rss: parallelRss, bytesPerRun: parallel * sizeBytes });
       if (okPut) rssRow.ok(server.name, parallelRss);
       else rssRow.not(server.name, 'error', 'parallel PUT failed');
-      await cell(ctx, getParallel, server.name, runs, async (run) => {
+      await cell(ctx, getParallel, server, runs, async (run) => {
         const ms = await timeMs(() => Promise.all(conns.map(async (c, i) => {
           const bytes = await lean.getLarge(c, bucket, `parallel-${run}-${i}`, timeoutMs);
           if (bytes !== sizeBytes) throw new Error(`GET answered ${bytes} bytes, expected ${sizeBytes}`);
         })));
         return mbPerSecond(parallel * sizeBytes, ms);
-      });
+      }, { bytesPerRun: parallel * sizeBytes });
       for (let run = 0; run < runs; run++) for (let i = 0; i < parallel; i++) await lean.delete(conn, bucket, `parallel-${run}-${i}`).catch(() => undefined);
     }
 
-    if (ctx.options.sdk) await measureSdk(ctx, server, w, sizeBytes, source, timeoutMs);
+    // The SDK's large transfers are a full-run figure: at SDK speeds they would take half of --quick's budget.
+    if (ctx.options.sdk && !ctx.options.quick) await measureSdk(ctx, server, w, sizeBytes, source, timeoutMs);
   } finally {
     for (const c of conns) c.close();
     const peak = scenarioRss.stop() / MiB;
@@ -144,16 +158,16 @@ async function measureSdk(ctx: BenchContext, server: RunningServer, w: Workloads
   const within = <T>(promise: Promise<T>) => Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref())]);
   try {
     const { runs, chunkKiB } = ctx.options;
-    await cell(ctx, w.row(largeRows.putBuffer(size), 'sdk'), server.name, runs, async (run) =>
-      mbPerSecond(sizeBytes, await timeMs(() => within(client.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `sdk-buffer-${run}`, Body: body }))))));
-    await cell(ctx, w.row(largeRows.putChunked(size), 'sdk'), server.name, runs, async (run) => {
+    await cell(ctx, w.row(largeRows.putBuffer(size), 'sdk'), server, runs, async (run) =>
+      mbPerSecond(sizeBytes, await timeMs(() => within(client.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `sdk-buffer-${run}`, Body: body }))))), { bytesPerRun: sizeBytes });
+    await cell(ctx, w.row(largeRows.putChunked(size), 'sdk'), server, runs, async (run) => {
       // A stream body of unknown content makes the SDK send aws-chunked with a CRC32 trailer (as for a file).
       const pieces = function* () { for (let at = 0; at < sizeBytes; at += chunkKiB * KiB) yield body.subarray(at, Math.min(sizeBytes, at + chunkKiB * KiB)); };
       const ms = await timeMs(() => within(client.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `sdk-stream-${run}`, Body: Readable.from(pieces(), { objectMode: false }), ContentLength: sizeBytes }))));
       await client.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `sdk-stream-${run}` }));
       return mbPerSecond(sizeBytes, ms);
-    });
-    await cell(ctx, w.row(largeRows.get(size), 'sdk'), server.name, runs, async (run) => {
+    }, { bytesPerRun: sizeBytes });
+    await cell(ctx, w.row(largeRows.get(size), 'sdk'), server, runs, async (run) => {
       let bytes = 0;
       const ms = await timeMs(() => within((async () => {
         const out = await client.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `sdk-buffer-${run}` }));
@@ -161,7 +175,7 @@ async function measureSdk(ctx: BenchContext, server: RunningServer, w: Workloads
       })()));
       if (bytes !== sizeBytes) throw new Error(`GET answered ${bytes} bytes, expected ${sizeBytes}`);
       return mbPerSecond(sizeBytes, ms);
-    });
+    }, { bytesPerRun: sizeBytes });
     for (let run = 0; run < runs; run++) await client.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `sdk-buffer-${run}` })).catch(() => undefined);
   } finally {
     client.destroy();
@@ -191,6 +205,7 @@ export const largeObjects: Scenario = {
       `Objects are deleted after each measurement; sizes: --large-mib (now ${sizeLabel(ctx.options.largeMiB * MiB)}).`,
     ];
     if (skip) notes.push(`moto and s3rver: ${skip}.`);
+    if (ctx.options.quick) notes.push('--quick leaves the SDK rows to the full run.');
     if (ctx.options.largeMiB * MiB < GiB) notes.push('Objects are smaller than the issue\'s 1 GiB (quick mode or --large-mib): figures for routine comparison only.');
     return { rows: [...w.rows.values()].map((r) => r.row), notes };
   },

@@ -23,7 +23,8 @@ async function fill(ctx: BenchContext, server: RunningServer): Promise<number> {
   await pool.open();
   const empty = Buffer.alloc(0);
   try {
-    const result = await runLoad({ concurrency: 32, durationMs: ctx.options.listFillS * 1000, opsMax: ctx.options.listKeys, signal: ctx.signal, errorsMax: 100 }, async (worker, index) => {
+    const fillS = server.name === 's3push' ? ctx.options.listFillS : ctx.options.peerListFillS;
+    const result = await runLoad({ concurrency: 32, durationMs: fillS * 1000, opsMax: ctx.options.listKeys, signal: ctx.signal, errorsMax: 100 }, async (worker, index) => {
       const response = await pool.connections[worker]!.request({ head: server.lean.putHead(bucket, listKey(index), 0), body: empty });
       if (response.status !== 200) throw new Error(`PUT ${response.status} ${errorCodeOf(response)}`);
     });
@@ -38,7 +39,8 @@ async function fill(ctx: BenchContext, server: RunningServer): Promise<number> {
 async function measureServer(ctx: BenchContext, server: RunningServer, lean: RowBuilder, sdk: RowBuilder): Promise<void> {
   await createBucket(server, bucket);
   const written = await fill(ctx, server);
-  const extra = { keys: written, ...(written < ctx.options.listKeys ? { note: `fill stopped at the ${ctx.options.listFillS} s bound` } : {}) };
+  const fillS = server.name === 's3push' ? ctx.options.listFillS : ctx.options.peerListFillS;
+  const extra = { keys: written, ...(written < ctx.options.listKeys ? { note: `fill stopped at the ${fillS} s bound` } : {}) };
   const conn = new RawConnection(server.port);
   const leanSamples: number[] = [];
   try {
@@ -109,7 +111,7 @@ export const listObjects: Scenario = {
     return {
       rows: ctx.options.sdk ? [lean.row, sdk.row] : [lean.row],
       notes: [
-        `The bucket holds ${ctx.options.listKeys.toLocaleString('en-US')} 0-byte keys under one prefix (fewer if a server could not write them within ${ctx.options.listFillS} s: the cell says how many). One client pages through all of them in order (continuation tokens), as a sync tool does.`,
+        `The bucket holds ${ctx.options.listKeys.toLocaleString('en-US')} 0-byte keys under one prefix (fewer if a server could not write them within ${ctx.options.listFillS} s, peers ${ctx.options.peerListFillS} s: the cell says how many). One client pages through all of them in order (continuation tokens), as a sync tool does.`,
         'lean parses only <Key> and <NextContinuationToken>; sdk is ListObjectsV2Command with the SDK\'s full XML deserialisation (what users see).',
         ...(skip ? [`moto and s3rver: ${skip}.`] : []),
       ],

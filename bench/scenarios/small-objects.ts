@@ -9,6 +9,7 @@ import { KiB, serversFor, sizeLabel, withServer } from '../lib/measure.js';
 import { RawPool } from '../lib/raw-http.js';
 import { RowBuilder, type Row } from '../lib/results.js';
 import { sdkClient } from '../lib/sdk.js';
+import { median } from '../lib/stats.js';
 import { createBucket, type RunningServer, type ServerName } from '../lib/servers.js';
 
 const bucket = 'bench-small';
@@ -63,19 +64,29 @@ export async function fillKeys(ctx: BenchContext, server: RunningServer, heads: 
   }
 }
 
+/** Median CPU per operation of server and client, in µs (robust to other load on the machine, unlike the rate). */
+export function cpuExtra(serverCpu: number[], clientCpu: number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (serverCpu.length > 0) out['serverCpuUsPerOp'] = Math.round(median(serverCpu));
+  if (clientCpu.length > 0) out['clientCpuUsPerOp'] = Math.round(median(clientCpu));
+  return out;
+}
+
 interface Cells {
   rows: Map<string, RowBuilder>;
-  samples: Map<string, { rates: number[]; p50: number[]; p99: number[]; errors: number; firstError?: string }>;
+  samples: Map<string, { rates: number[]; p50: number[]; p99: number[]; serverCpu: number[]; clientCpu: number[]; errors: number; firstError?: string }>;
 }
 
 function record(cells: Cells, workload: string, client: string, server: string, result: LoadResult): void {
   const id = `${workload}\0${client}\0${server}`;
   let entry = cells.samples.get(id);
-  if (!entry) cells.samples.set(id, entry = { rates: [], p50: [], p99: [], errors: 0 });
+  if (!entry) cells.samples.set(id, entry = { rates: [], p50: [], p99: [], serverCpu: [], clientCpu: [], errors: 0 });
   if (result.ops > 0) {
     entry.rates.push(result.opsPerSecond);
     entry.p50.push(result.p50Ms);
     entry.p99.push(result.p99Ms);
+    if (result.serverCpuUsPerOp !== undefined) entry.serverCpu.push(result.serverCpuUsPerOp);
+    entry.clientCpu.push(result.clientCpuUsPerOp);
   }
   entry.errors += result.errors;
   if (result.firstError) entry.firstError ??= result.firstError;
@@ -88,7 +99,11 @@ function flush(cells: Cells): void {
     let row = cells.rows.get(rowId);
     if (!row) cells.rows.set(rowId, row = new RowBuilder(workload, client, 'ops/s'));
     if (entry.rates.length === 0) row.not(server, 'error', entry.firstError ?? 'no operation completed', { errors: entry.errors });
-    else row.ok(server, entry.rates, { p50Ms: entry.p50, p99Ms: entry.p99, ...(entry.errors > 0 ? { extra: { errors: entry.errors, firstError: entry.firstError ?? '' } } : {}) });
+    else {
+      const extra: Record<string, number | string> = { ...cpuExtra(entry.serverCpu, entry.clientCpu) };
+      if (entry.errors > 0) Object.assign(extra, { errors: entry.errors, firstError: entry.firstError ?? '' });
+      row.ok(server, entry.rates, { p50Ms: entry.p50, p99Ms: entry.p99, extra });
+    }
   }
   cells.samples.clear();
 }
@@ -113,12 +128,12 @@ async function measureServer(ctx: BenchContext, server: RunningServer, clients: 
       try {
         for (let run = 0; run < runs && !ctx.signal.aborted; run++) {
           for (const op of smallOps) {
-            const load = { concurrency: c, durationMs: durationS * 1000, opsMax, warmupOpsPerWorker: client === 'lean' ? 5 : 2, signal: ctx.signal };
+            const load = { concurrency: c, durationMs: durationS * 1000, opsMax, warmupMs: ctx.options.warmupMs, signal: ctx.signal, serverPid: server.pid };
             const result = pool
               ? await runLoad(load, leanOp(pool, heads, op, body, op === 'PUT' ? keys : keysPresent))
               : await runLoad(load, sdkOp(sdk!, op, body, keysPresent));
             record(cells, smallRow(op, sizeBytes, c), client, server.name, result);
-            ctx.log(`  ${server.name} ${client} ${op} c${c}: ${result.opsPerSecond.toFixed(0)} ops/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms${result.errors ? ` (${result.errors} errors: ${result.firstError})` : ''}`);
+            ctx.log(`  ${server.name} ${client} ${op} c${c}: ${result.opsPerSecond.toFixed(0)} ops/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms; CPU/op server ${result.serverCpuUsPerOp?.toFixed(0) ?? '?'} µs, client ${result.clientCpuUsPerOp.toFixed(0)} µs${result.errors ? ` (${result.errors} errors: ${result.firstError})` : ''}`);
           }
         }
       } finally {

@@ -9,6 +9,8 @@
 // `[iam root]`/`[iam alt root]` user_id is the 12-digit account id (what GetCallerIdentity answers for a
 // root user); it comes from the profile's `aws_account_id`, else STS GetCallerIdentity, else the admin
 // API's account list (needs --data), matched on the Owner DisplayName, which s3push sets to the account name.
+// (test_sts compares that user_id with GetCallerIdentity's Account; a few test_iam ACL tests use the alt one as a
+// canonical user id instead, which on AWS is the 64-hex Owner ID: those cannot both hold.)
 import { createHash, createHmac } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -82,7 +84,9 @@ const unescapeXml = (s) => s?.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replac
 /** ListBuckets with this key: the Owner s3-tests must be told about. */
 async function ownerOf(name, credentials) {
   const { status, text } = await signedFetch({ method: 'GET', path: '/', service: 's3', credentials });
-  if (status !== 200) throw new Error(`ListBuckets with profile ${name} (${credentials.accessKey}) answered ${status}: ${text.slice(0, 300)}`);
+  if (status !== 200) {
+    throw new Error(`ListBuckets with profile ${name} (${credentials.accessKey}) answered ${status} ${xmlText(text, 'Code') ?? ''}: ${unescapeXml(xmlText(text, 'Message')) ?? text.slice(0, 200)}`);
+  }
   const owner = /<Owner>([\s\S]*?)<\/Owner>/.exec(text)?.[1] ?? '';
   const id = unescapeXml(xmlText(owner, 'ID'));
   if (!id) throw new Error(`ListBuckets with profile ${name} returned no Owner ID: ${text.slice(0, 300)}`);
@@ -111,52 +115,61 @@ async function accountIdOf(name, credentials, owner, profile) {
   return owner.id;
 }
 
-const profiles = args.credentials ? parseIni(await readFile(args.credentials, 'utf8')) : {};
-if (!profiles.main && args.data) {
-  const platform = parseIni(await readFile(join(args.data, 'credentials'), 'utf8')).platform;
-  if (platform) profiles.main = platform;
-}
-const accounts = {};
-for (const name of ['main', 'alt', 'tenant']) {
-  const profile = profiles[name];
-  if (!profile?.aws_access_key_id || !profile.aws_secret_access_key) {
-    process.stderr.write(`missing profile [${name}] with aws_access_key_id and aws_secret_access_key in ${args.credentials ?? '(none)'}\n`);
-    process.exit(2);
+async function main() {
+  const profiles = args.credentials ? parseIni(await readFile(args.credentials, 'utf8')) : {};
+  if (!profiles.main && args.data) {
+    const platform = parseIni(await readFile(join(args.data, 'credentials'), 'utf8')).platform;
+    if (platform) profiles.main = platform;
   }
-  const credentials = { accessKey: profile.aws_access_key_id, secretKey: profile.aws_secret_access_key };
-  const owner = await ownerOf(name, credentials);
-  accounts[name] = { credentials, owner, accountId: name === 'tenant' ? undefined : await accountIdOf(name, credentials, owner, profile) };
-}
-const distinct = new Set(Object.values(accounts).map((a) => a.owner.id));
-if (distinct.size !== 3) process.stderr.write('warning: main, alt and tenant are not three different accounts; cross-account tests will not mean much\n');
+  const accounts = {};
+  for (const name of ['main', 'alt', 'tenant']) {
+    const profile = profiles[name];
+    if (!profile?.aws_access_key_id || !profile.aws_secret_access_key) {
+      throw new Error(`no profile [${name}] with aws_access_key_id and aws_secret_access_key in ${args.credentials ?? '(no --credentials)'}`);
+    }
+    const credentials = { accessKey: profile.aws_access_key_id, secretKey: profile.aws_secret_access_key };
+    const owner = await ownerOf(name, credentials);
+    accounts[name] = { credentials, owner, accountId: name === 'tenant' ? undefined : await accountIdOf(name, credentials, owner, profile) };
+  }
+  const distinct = new Set(Object.values(accounts).map((a) => a.owner.id));
+  if (distinct.size !== 3) process.stderr.write('warning: main, alt and tenant are not three different accounts; cross-account tests will not mean much\n');
 
-const section = (title, lines) => [`[${title}]`, ...lines.map(([k, v]) => `${k} = ${v}`), ''].join('\n');
-const endpoint = new URL(args.endpoint);
-const s3User = (name) => [
-  ['display_name', accounts[name].owner.displayName],
-  ['user_id', accounts[name].owner.id],
-  ['email', `${name}@example.com`],
-  ['access_key', accounts[name].credentials.accessKey],
-  ['secret_key', accounts[name].credentials.secretKey],
-];
-const root = (name) => [
-  ['access_key', accounts[name].credentials.accessKey],
-  ['secret_key', accounts[name].credentials.secretKey],
-  ['user_id', accounts[name].accountId],
-  ['email', `${name}@example.com`],
-];
-const conf = [
-  `# ceph/s3-tests configuration for s3push at ${args.endpoint}, written by scripts/s3-tests/make-config.mjs ${new Date().toISOString()}.`,
-  '# user_id/display_name are the Owner that ListBuckets returns for each key. Keep this file out of git: it holds secrets.',
-  '',
-  section('DEFAULT', [['host', endpoint.hostname], ['port', endpoint.port || (endpoint.protocol === 'https:' ? '443' : '80')], ['is_secure', endpoint.protocol === 'https:' ? 'True' : 'False'], ['ssl_verify', 'False']]),
-  section('fixtures', [['bucket prefix', args['bucket-prefix']], ['iam name prefix', 's3-tests-'], ['iam path prefix', '/s3-tests/']]),
-  section('s3 main', [...s3User('main'), ['api_name', args['api-name']]]),
-  section('s3 alt', s3User('alt')),
-  section('s3 tenant', [...s3User('tenant'), ['tenant', 'tenant']]),
-  section('iam', s3User('main')),
-  section('iam root', root('main')),
-  section('iam alt root', root('alt')),
-].join('\n');
-await writeFile(args.out, conf, { mode: 0o600 });
-process.stdout.write(`wrote ${args.out}: main=${accounts.main.owner.displayName} alt=${accounts.alt.owner.displayName} tenant=${accounts.tenant.owner.displayName}\n`);
+  const section = (title, lines) => [`[${title}]`, ...lines.map(([k, v]) => `${k} = ${v}`), ''].join('\n');
+  const endpoint = new URL(args.endpoint);
+  const s3User = (name) => [
+    ['display_name', accounts[name].owner.displayName],
+    ['user_id', accounts[name].owner.id],
+    ['email', `${name}@example.com`],
+    ['access_key', accounts[name].credentials.accessKey],
+    ['secret_key', accounts[name].credentials.secretKey],
+  ];
+  const root = (name) => [
+    ['access_key', accounts[name].credentials.accessKey],
+    ['secret_key', accounts[name].credentials.secretKey],
+    ['user_id', accounts[name].accountId],
+    ['email', `${name}@example.com`],
+  ];
+  const conf = [
+    `# ceph/s3-tests configuration for s3push at ${args.endpoint}, written by scripts/s3-tests/make-config.mjs ${new Date().toISOString()}.`,
+    '# user_id/display_name are the Owner that ListBuckets returns for each key. Keep this file out of git: it holds secrets.',
+    '',
+    section('DEFAULT', [['host', endpoint.hostname], ['port', endpoint.port || (endpoint.protocol === 'https:' ? '443' : '80')], ['is_secure', endpoint.protocol === 'https:' ? 'True' : 'False'], ['ssl_verify', 'False']]),
+    section('fixtures', [['bucket prefix', args['bucket-prefix']], ['iam name prefix', 's3-tests-'], ['iam path prefix', '/s3-tests/']]),
+    section('s3 main', [...s3User('main'), ['api_name', args['api-name']]]),
+    section('s3 alt', s3User('alt')),
+    section('s3 tenant', [...s3User('tenant'), ['tenant', 'tenant']]),
+    section('iam', s3User('main')),
+    section('iam root', root('main')),
+    section('iam alt root', root('alt')),
+  ].join('\n');
+  await writeFile(args.out, conf, { mode: 0o600 });
+  process.stdout.write(`wrote ${args.out}: main=${accounts.main.owner.displayName} alt=${accounts.alt.owner.displayName} tenant=${accounts.tenant.owner.displayName}\n`);
+}
+
+try {
+  await main();
+} catch (error) {
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  process.stderr.write(`make-config: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
+  process.exit(1);
+}

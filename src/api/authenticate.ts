@@ -54,6 +54,26 @@ export async function authenticate(ctx: RequestContext, bodySha256Hex?: string):
   ctx.auth = auth;
   ctx.signature = signature;
   ctx.principal = ctx.services.credentials.principalFor(key, auth.securityToken);
+  if (auth.kind === 'presigned') applyHoistedHeaders(ctx);
+}
+
+/** Parameters of a presigned query that are signing inputs, not request headers. */
+const notHoisted = /^x-amz-(?:algorithm|credential|date|expires|signedheaders|signature|security-token|content-sha256|checksum-.*|sdk-checksum-algorithm)$/;
+
+/**
+ * Presigners move x-amz-* headers into the query (JS v3 hoists every one: x-amz-meta-*, x-amz-acl,
+ * x-amz-tagging, x-amz-storage-class …; botocore's SigV2 presigner too) and S3 applies them as if they
+ * were headers (https://github.com/aws/aws-sdk-js-v3/issues/4694). They are covered by the verified
+ * signature, so they become headers here unless the request sent that header itself. Checksum
+ * parameters are left out: S3 ignores them on presigned URLs, and the JS SDK's one is the CRC32 of
+ * the empty body it presigned, not of what the URL's user uploads.
+ */
+function applyHoistedHeaders(ctx: RequestContext): void {
+  for (const [name, value] of splitQuery(ctx.rawQuery)) {
+    const lower = name.toLowerCase();
+    if (!lower.startsWith('x-amz-') || notHoisted.test(lower) || ctx.headers[lower] !== undefined) continue;
+    ctx.headers[lower] = value;
+  }
 }
 
 /** SigV2 exists for S3 only (Query and JSON APIs read their body first and pass its hash). */
@@ -66,4 +86,5 @@ async function authenticateSigV2(ctx: RequestContext, signable: SignableRequest,
   verifySigV2(signable, auth, key.secretAccessKey, ctx.target.hostLabel, ctx.services.clock);
   ctx.auth = auth;
   ctx.principal = ctx.services.credentials.principalFor(key, auth.securityToken);
+  if (auth.kind === 'presigned') applyHoistedHeaders(ctx);
 }

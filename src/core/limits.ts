@@ -51,7 +51,10 @@ export const limits = {
   // IAM and STS.
   parsedPolicyCacheEntriesMax: 4096,
   principalPolicyCacheEntriesMax: 4096,
+  /** Inline policies of one role, all together, whitespace not counted (AWS quota). */
   inlinePolicyBytesMax: 10_240,
+  /** The same quota for one user. */
+  userInlinePoliciesBytesMax: 2_048,
   managedPolicyBytesMax: 6_144,
   trustPolicyBytesMax: 2_048,
   sessionPolicyBytesMax: 2_048,
@@ -76,6 +79,8 @@ export const limits = {
   ingestValidationBacklogMax: 2_048,
   ingestValidationConcurrency: 4,
   validatorTimeoutMs: 60_000,
+  /** Validation deadlines add the time to read the whole object at this rate (whole-file hashing). */
+  validatorThroughputBytesPerSecondMin: 50 * MiB,
   validatorReadBytesMax: 64 * MiB,
   webhookAttemptsMax: 8,
   webhookTimeoutMs: 10_000,

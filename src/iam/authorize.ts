@@ -114,8 +114,10 @@ function decidingStatements(hits: readonly StatementHit[]): DecidingStatement[] 
  * because no identity-based policy allows the ACTION action` (or `with an explicit deny in …`).
  * Pass 'anonymous' as principalArn for anonymous callers.
  */
-export function accessDeniedMessage(principalArn: string, action: string, resourceArn: string, decision: Decision): string {
+/** AWS's wording; S3 quotes the resource ARN, IAM and STS do not (`quoteResource: false`). */
+export function accessDeniedMessage(principalArn: string, action: string, resourceArn: string, decision: Decision, quoteResource = true): string {
   assert(decision.effect !== 'Allow', 'accessDeniedMessage called for an allowed request');
   const joiner = decision.effect === 'ExplicitDeny' ? 'with' : 'because';
-  return `User: ${principalArn} is not authorized to perform: ${action} on resource: "${resourceArn}" ${joiner} ${decision.reason}`;
+  const resource = quoteResource ? `"${resourceArn}"` : resourceArn;
+  return `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource} ${joiner} ${decision.reason}`;
 }

@@ -43,7 +43,7 @@ export function policyOwnerOf(principal: Principal): PolicyOwner | undefined {
 const generationTtlMs = 1_000;
 
 export class IdentityPolicies {
-  private readonly byOwner = new Map<string, { generation: number; policies: Omit<CallerPolicies, 'session'> }>();
+  private readonly byOwner = new Map<string, { generation: number; uniqueId: string | undefined; policies: Omit<CallerPolicies, 'session'> }>();
   private generation = { value: -1, checkedMs: -Infinity };
 
   constructor(private readonly iam: IamStore, private readonly cache: PolicyCache, private readonly clock: Clock) {}
@@ -56,10 +56,14 @@ export class IdentityPolicies {
     const id = `${owner.kind}\0${owner.accountId}\0${owner.name}`;
     let entry = this.byOwner.get(id);
     if (!entry || entry.generation !== generation) {
-      entry = { generation, policies: await this.load(owner) };
+      entry = { generation, ...(await this.load(owner)) };
       if (this.byOwner.size >= limits.principalPolicyCacheEntriesMax) this.byOwner.delete(this.byOwner.keys().next().value!);
       this.byOwner.set(id, entry);
     }
+    // Sessions and keys belong to an entity's unique id, not its name: a user or role deleted and
+    // created again under the same name does not hand its new permissions to old credentials.
+    const caller = principal.kind === 'AssumedRole' ? principal.userId.slice(0, principal.userId.indexOf(':')) : principal.userId;
+    if (entry.uniqueId !== caller) return { identity: [], ...(session ? { session } : {}) };
     return { ...entry.policies, ...(session ? { session } : {}) };
   }
 
@@ -76,8 +80,11 @@ export class IdentityPolicies {
     return this.generation.value;
   }
 
-  private async load(owner: PolicyOwner): Promise<Omit<CallerPolicies, 'session'>> {
+  private async load(owner: PolicyOwner): Promise<{ uniqueId: string | undefined; policies: Omit<CallerPolicies, 'session'> }> {
     const label = `${owner.kind} ${owner.name}`;
+    const entity = owner.kind === 'user' ? await this.iam.getUser(owner.accountId, owner.name) : await this.iam.getRole(owner.accountId, owner.name);
+    if (!entity) return { uniqueId: undefined, policies: { identity: [] } };
+    const uniqueId = 'roleId' in entity ? entity.roleId : entity.userId;
     const identity: ParsedPolicyRef[] = [];
     for (const inline of await this.iam.listInlinePolicies(owner)) {
       identity.push({ source: `inline policy ${inline.policyName} of ${label}`, kind: 'identity', policy: this.cache.parse(inline.document, 'identity') });
@@ -85,14 +92,13 @@ export class IdentityPolicies {
     for (const attached of await this.iam.attachedPolicyDocuments(owner)) {
       identity.push({ source: `managed policy ${attached.arn} attached to ${label}`, kind: 'identity', policy: this.cache.parse(attached.document, 'identity') });
     }
-    const entity = owner.kind === 'user' ? await this.iam.getUser(owner.accountId, owner.name) : await this.iam.getRole(owner.accountId, owner.name);
-    const boundaryArn = entity?.permissionsBoundaryArn;
+    const boundaryArn = entity.permissionsBoundaryArn;
     if (boundaryArn) {
       const policy = await this.iam.getManagedPolicy(boundaryArn);
       const version = policy ? await this.iam.getPolicyVersion(boundaryArn, policy.defaultVersionId) : undefined;
-      if (version) return { identity, boundary: { source: `permissions boundary ${boundaryArn} of ${label}`, kind: 'permissionsBoundary', policy: this.cache.parse(version.document, 'identity') } };
+      if (version) return { uniqueId, policies: { identity, boundary: { source: `permissions boundary ${boundaryArn} of ${label}`, kind: 'permissionsBoundary', policy: this.cache.parse(version.document, 'identity') } } };
     }
-    return { identity };
+    return { uniqueId, policies: { identity } };
   }
 
   /** Session policies travel with the temporary key (a JSON array of documents fixed at AssumeRole). */

@@ -4,6 +4,7 @@ import type { DeliveryContext, PlatformInfo } from '../delivery/delivery-context
 import { IngestConsumer } from '../delivery/ingest/ingest-consumer.js';
 import { ValidationQueue } from '../delivery/ingest/validation-queue.js';
 import { createDeliveryValidator } from '../delivery/ingest/validate-delivery.js';
+import { MediaProbeValidator } from '../delivery/validators/media-probe.js';
 import type { DeliveryStore } from '../storage/delivery-store.js';
 
 export interface DeliveryPlatform {
@@ -13,7 +14,7 @@ export interface DeliveryPlatform {
   stop(): Promise<void>;
 }
 
-export function createDeliveryPlatform(services: Services, deliveries: DeliveryStore, platform: PlatformInfo): DeliveryPlatform {
+export async function createDeliveryPlatform(services: Services, deliveries: DeliveryStore, platform: PlatformInfo): Promise<DeliveryPlatform> {
   const context: DeliveryContext = {
     meta: services.meta,
     iam: services.iam,
@@ -24,7 +25,8 @@ export function createDeliveryPlatform(services: Services, deliveries: DeliveryS
     platform,
     onPoliciesChanged: () => services.identityPolicies.invalidate(),
   };
-  const validation = new ValidationQueue(context, createDeliveryValidator(context));
+  const media = await MediaProbeValidator.create();
+  const validation = new ValidationQueue(context, createDeliveryValidator(context, media));
   const ingest = new IngestConsumer(context, validation);
   return {
     context,
@@ -33,6 +35,7 @@ export function createDeliveryPlatform(services: Services, deliveries: DeliveryS
     async stop() {
       await ingest.stop();
       await validation.idle();
+      media.close();
     },
   };
 }

@@ -95,7 +95,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   // The endpoint is known once listening; generated partner commands read it later.
   const platformInfo = { accountId: platform.accountId, deliveryBucket: platform.deliveryBucket, region, endpoint: '' };
-  const delivery = createDeliveryPlatform(services, stores.deliveries, platformInfo);
+  const delivery = await createDeliveryPlatform(services, stores.deliveries, platformInfo);
   const jsonApi = createJsonApi(jsonApiRoutes({ services, delivery: delivery.context }));
 
   const server = createServer({ maxHeaderSize: limits.headerBytesMax, requestTimeout: 0, headersTimeout: limits.headersTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs });

@@ -99,8 +99,8 @@ describe('boto3', { skip: skipUnless('boto3') }, () => {
     assert.equal(facts['v2'].body, 'presigned body');
     assert.match(facts['v4Url'], /X-Amz-Algorithm=AWS4-HMAC-SHA256/);
     assert.equal(facts['v4'].status, 200);
-    assert.equal(facts['v4'].headers['Content-Disposition'], 'attachment; filename="a b.txt"');
-    assert.equal(facts['v4'].headers['Content-Type'], 'text/x-presigned');
+    assert.equal(facts['v4'].headers['content-disposition'], 'attachment; filename="a b.txt"');
+    assert.equal(facts['v4'].headers['content-type'], 'text/x-presigned');
     assert.equal(facts['put'], 200);
     assert.equal(facts['putBody'], 'put through a presigned URL');
     assert.equal(facts['putType'], 'text/x-put');

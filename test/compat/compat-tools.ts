@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,6 +141,27 @@ export function pythonScript(name: string): string {
 }
 
 const hostsPath = '/etc/hosts';
+const hostsLockPath = '/etc/hosts.s3push-compat.lock';
+const hostsLockWaitMs = 10_000;
+
+/** Serializes our read-modify-write of /etc/hosts across test processes (suites run concurrently). */
+async function withHostsLock<T>(fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + hostsLockWaitMs;
+  for (;;) {
+    try {
+      await (await open(hostsLockPath, 'wx')).close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(hostsLockPath, { force: true });
+  }
+}
 
 /**
  * Maps names to 127.0.0.1 in /etc/hosts (clients in other processes cannot use our custom lookup):
@@ -150,17 +171,19 @@ export async function addLoopbackHosts(names: readonly string[]): Promise<{ clea
   if (process.getuid?.() !== 0) return { reason: 'virtual-host style needs *.localhost names in /etc/hosts, and this test is not running as root' };
   const marker = `# s3push-compat ${process.pid} ${Date.now()}`;
   try {
-    const before = await readFile(hostsPath, 'utf8');
-    const lines = names.map((name) => `127.0.0.1 ${name} ${marker}`).join('\n');
-    await writeFile(hostsPath, `${before.endsWith('\n') || before === '' ? before : before + '\n'}${lines}\n`);
+    await withHostsLock(async () => {
+      const before = await readFile(hostsPath, 'utf8');
+      const lines = names.map((name) => `127.0.0.1 ${name} ${marker}`).join('\n');
+      await writeFile(hostsPath, `${before.endsWith('\n') || before === '' ? before : before + '\n'}${lines}\n`);
+    });
   } catch (error) {
     return { reason: `cannot edit ${hostsPath}: ${String(error)}` };
   }
   return {
-    async cleanup() {
+    cleanup: () => withHostsLock(async () => {
       const current = await readFile(hostsPath, 'utf8');
       await writeFile(hostsPath, current.split('\n').filter((line) => !line.endsWith(marker)).join('\n'));
-    },
+    }),
   };
 }
 

@@ -65,7 +65,7 @@ describe('IAM roles assumed through STS', () => {
     const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'assumer' }));
     const userSts = stsClient(server.endpoint, { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! });
     const userArn = `arn:aws:iam::${accountId}:user/assumer`;
-    await iam.send(new CreateRoleCommand({ RoleName: 'guarded', AssumeRolePolicyDocument: policy([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:role/deliver` }, Action: 'sts:AssumeRole' }]) }));
+    await iam.send(new CreateRoleCommand({ RoleName: 'guarded', AssumeRolePolicyDocument: policy([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:role/partners/deliver` }, Action: 'sts:AssumeRole' }]) }));
     await rejectsAws(assume(userSts, 'guarded'), 'AccessDenied', 403, new RegExp(`^User: ${userArn} is not authorized to perform: sts:AssumeRole`));
     await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'guarded', PolicyDocument: policy([{ Effect: 'Allow', Principal: { AWS: userArn }, Action: 'sts:AssumeRole' }]) }));
     const session = await assume(userSts, 'guarded');

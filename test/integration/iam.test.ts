@@ -8,7 +8,7 @@ import {
   UpdateRoleCommand, type IAMClient,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { startTestServer, type Credentials, type TestServer } from '../helpers/server.js';
 import { s3Client } from '../helpers/s3-client.js';
 import { allow, iamClient, policy, rejectsAws, stsClient, trustAccount } from './iam-fixtures.js';
@@ -167,6 +167,29 @@ describe('IAM through the AWS SDK', () => {
       await rejectsAws(rootSts.send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
       rootSts.destroy();
       client.destroy();
+    });
+  });
+
+  describe('policies decide S3 access', () => {
+    test('a user may do on S3 exactly what its inline policy allows, from the next request on', async () => {
+      const s3Root = s3Client(server.endpoint, root);
+      await s3Root.send(new CreateBucketCommand({ Bucket: 'iam-media' }));
+      const { key } = await userWithKey('s3-writer');
+      const s3 = s3Client(server.endpoint, key);
+      const userArn = `arn:aws:iam::${accountId}:user/s3-writer`;
+      await rejectsAws(s3.send(new ListBucketsCommand({})), 'AccessDenied', 403, new RegExp(`^User: ${userArn} is not authorized to perform: s3:ListAllMyBuckets`));
+      await iam.send(new PutUserPolicyCommand({ UserName: 's3-writer', PolicyName: 'writer', PolicyDocument: policy([
+        allow('s3:ListAllMyBuckets'),
+        allow('s3:PutObject', 'arn:aws:s3:::iam-media/in/*'),
+      ]) }));
+      assert.ok((await s3.send(new ListBucketsCommand({}))).Buckets!.some((b) => b.Name === 'iam-media'));
+      await s3.send(new PutObjectCommand({ Bucket: 'iam-media', Key: 'in/file.txt', Body: 'hello' }));
+      await rejectsAws(s3.send(new PutObjectCommand({ Bucket: 'iam-media', Key: 'out/file.txt', Body: 'hello' })), 'AccessDenied', 403, /s3:PutObject/);
+      await rejectsAws(s3.send(new GetObjectCommand({ Bucket: 'iam-media', Key: 'in/file.txt' })), 'AccessDenied', 403, /s3:GetObject/);
+      await iam.send(new DeleteUserPolicyCommand({ UserName: 's3-writer', PolicyName: 'writer' }));
+      await rejectsAws(s3.send(new ListBucketsCommand({})), 'AccessDenied', 403);
+      s3.destroy();
+      s3Root.destroy();
     });
   });
 

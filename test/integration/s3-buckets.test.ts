@@ -9,8 +9,10 @@ import {
   GetBucketLocationCommand, GetBucketOwnershipControlsCommand, HeadBucketCommand, ListBucketsCommand, ListObjectsV2Command,
   PutBucketVersioningCommand, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
+import { CreateAccessPointCommand, DeleteAccessPointCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { s3Client } from '../helpers/s3-client.js';
+import { loopbackAgent, s3Client } from '../helpers/s3-client.js';
 import { expectS3Error } from '../helpers/s3-assert.js';
 import { RawS3, anonymousRequest, xmlOne } from '../helpers/raw-s3.js';
 
@@ -269,6 +271,23 @@ describe('S3 buckets', () => {
       assert.equal(output?.BucketRegion, 'us-east-1');
       assert.equal(output?.AccessPointAlias, false);
       assert.equal(output?.BucketArn, 'arn:aws:s3:::head-me');
+    });
+
+    test('through an access point alias, x-amz-access-point-alias is true', async () => {
+      const control = new S3ControlClient({
+        endpoint: `http://localhost:${server.port}`, region: 'us-east-1', credentials: server.platform,
+        requestHandler: new NodeHttpHandler({ httpAgent: loopbackAgent() }),
+      });
+      try {
+        const accountId = server.server.platform.accountId;
+        const ap = await control.send(new CreateAccessPointCommand({ AccountId: accountId, Name: 'head-ap', Bucket: 'head-me' }));
+        const out = await s3.send(new HeadBucketCommand({ Bucket: ap.Alias! }));
+        assert.equal(out.AccessPointAlias, true);
+        assert.equal(out.BucketRegion, 'us-east-1');
+        await control.send(new DeleteAccessPointCommand({ AccountId: accountId, Name: 'head-ap' }));
+      } finally {
+        control.destroy();
+      }
     });
 
     test('a missing bucket is a bare 404: no body, request ids present', async () => {

@@ -5,6 +5,7 @@
 // (tests/aws/services/s3/test_s3_list_operations.snapshot.json, recorded against real S3).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import {
   AbortMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteObjectCommand, ListMultipartUploadsCommand,
   ListObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand,
@@ -358,8 +359,7 @@ describe('S3 listing', () => {
     test('list entries carry ETag, Size, LastModified and StorageClass', async () => {
       const out = await s3.send(new ListObjectsV2Command({ Bucket: 'owners' }));
       const entry = out.Contents![0]!;
-      assert.equal(entry.ETag, '"4c5ea1a9ae0bd7abc8bf2fbc1e3d1dc4"'.replace('4c5ea1a9ae0bd7abc8bf2fbc1e3d1dc4', entry.ETag!.slice(1, -1)));
-      assert.match(entry.ETag!, /^"[0-9a-f]{32}"$/);
+      assert.equal(entry.ETag, `"${createHash('md5').update('o1').digest('hex')}"`);
       assert.equal(entry.Size, 2);
       assert.equal(entry.StorageClass, 'STANDARD');
       assert.ok(entry.LastModified instanceof Date);

@@ -48,7 +48,7 @@ function matches(shape: StringShape, value: string): boolean {
   return re.test(value);
 }
 
-/** The member name AWS puts in messages: `UserName` → `userName`, `Tags.member.1.Key` → `tags.1.member.key`. */
+/** The member name AWS puts in validation messages: `UserName` → `userName`. */
 function fieldOf(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }

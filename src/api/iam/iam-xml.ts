@@ -1,5 +1,6 @@
 // IAM response elements, named and ordered as in the botocore IAM model (User, Role, Policy, PolicyVersion, AccessKey…).
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_Types.html
+import { accountRootArn } from '../../core/arn.js';
 import { el, wrap } from '../../protocol/xml.js';
 import type { IamTag, ManagedPolicyRecord, PolicyVersionRecord, RoleRecord, UserRecord } from '../../storage/iam-store.js';
 
@@ -34,7 +35,7 @@ export function userXml(user: UserRecord, listing = false): string {
 
 /** The account's root user as GetUser answers it: no path or name; the account id is its UserId. */
 export function rootUserXml(accountId: string, createdMs: number): string {
-  return el('UserId', accountId) + el('Arn', `arn:aws:iam::${accountId}:root`) + el('CreateDate', iamDate(createdMs));
+  return el('UserId', accountId) + el('Arn', accountRootArn(accountId)) + el('CreateDate', iamDate(createdMs));
 }
 
 export type RoleView = 'full' | 'created' | 'listing';

@@ -26,13 +26,15 @@ async function authorizedOwner(ctx: RequestContext, params: QueryParams, kind: K
 
 /**
  * IAM caps the sum of an entity's inline policies (whitespace not counted), not each document:
- * the new document plus every other inline policy of the owner must fit `limits.inlinePolicyBytesMax`.
+ * the new document plus every other inline policy of the owner must fit the quota (roles 10,240 bytes,
+ * users 2,048).
  */
 async function checkAggregateSize(ctx: RequestContext, owner: PolicyOwner, policyName: string, document: string): Promise<void> {
   const others = (await ctx.services.iam.listInlinePolicies(owner)).filter((p) => p.policyName.toLowerCase() !== policyName.toLowerCase());
   const total = others.reduce((sum, p) => sum + countedBytes(p.document), countedBytes(document));
-  if (total > limits.inlinePolicyBytesMax) {
-    throw new S3Error('LimitExceeded', `Maximum policy size of ${limits.inlinePolicyBytesMax} bytes exceeded for ${owner.kind} ${owner.name}`);
+  const quota = owner.kind === 'user' ? limits.userInlinePoliciesBytesMax : limits.inlinePolicyBytesMax;
+  if (total > quota) {
+    throw new S3Error('LimitExceeded', `Maximum policy size of ${quota} bytes exceeded for ${owner.kind} ${owner.name}`);
   }
 }
 

@@ -100,7 +100,7 @@ export function headBucket(_ctx: RequestContext, access: BucketAccess): ApiRespo
   return emptyResponse(200, {
     'content-type': 'application/xml',
     'x-amz-bucket-region': access.bucket.region,
-    'x-amz-access-point-alias': 'false',
+    'x-amz-access-point-alias': access.accessPoint ? 'true' : 'false',
     'x-amz-bucket-arn': s3BucketArn(access.bucket.name),
   });
 }

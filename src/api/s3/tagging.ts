@@ -34,8 +34,8 @@ async function readTagging(ctx: RequestContext, countMax: number): Promise<Tag[]
   return tags;
 }
 
-/** Characters AWS allows in tag keys and values: letters, digits, spaces and + - = . _ : / @ (any script). */
-const tagCharacters = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/** Characters AWS allows in tag keys and values: letters (with their marks), digits, white space and + - = . _ : / @. */
+const tagCharacters = /^[\p{L}\p{M}\p{N}\p{Z}\s_.:/=+\-@]*$/u;
 
 /**
  * Bucket tags as S3 validates them: each tag in order (first error wins, with TagKey/TagValue

@@ -93,7 +93,7 @@ async function assumeRole(ctx: RequestContext, params: QueryParams): Promise<str
     layers: [{ resourceArn: role.arn, ownerAccountId: role.accountId, policy: trust, kind: 'role' }],
     context,
   });
-  if (decision.effect !== 'Allow') throw new S3Error('AccessDenied', accessDeniedMessage(caller.arn, 'sts:AssumeRole', role.arn, decision));
+  if (decision.effect !== 'Allow') throw new S3Error('AccessDenied', accessDeniedMessage(caller.arn, 'sts:AssumeRole', role.arn, decision, false));
   const chained = caller.kind === 'AssumedRole';
   const maxSeconds = chained ? Math.min(limits.roleChainingSecondsMax, role.maxSessionDurationSeconds) : role.maxSessionDurationSeconds;
   const duration = parseDuration(params, limits.assumeRoleSecondsDefault, maxSeconds, chained

@@ -3,17 +3,11 @@
 import { newToken } from '../../core/ids.js';
 import type { DeliveryAccountRecord, DeliveryMethod, DeliveryRecord, PartnerRecord } from '../../storage/delivery-store.js';
 import type { ObjectEvent, ObjectVersion } from '../../storage/types.js';
-
-/** `name_R2.mov` → base `name.mov`, redelivery 2; anything else is redelivery 0. */
-export function redeliveryOf(key: string): { baseKey: string; redelivery: number } {
-  const m = /^(.*)_R(\d{1,3})(\.[^./]+)?$/.exec(key);
-  if (!m || Number(m[2]) === 0) return { baseKey: key, redelivery: 0 };
-  return { baseKey: `${m[1]}${m[3] ?? ''}`, redelivery: Number(m[2]) };
-}
+import { parseRedelivery } from '../validators/naming.js';
 
 /** Keys an `_R<n>` delivery supersedes, newest first: `name_R{n-1}`, …, `name_R1`, `name`. */
 export function supersededCandidates(key: string): string[] {
-  const { baseKey, redelivery } = redeliveryOf(key);
+  const { baseName: baseKey, redelivery } = parseRedelivery(key);
   if (redelivery === 0) return [key];
   const ext = /(\.[^./]+)$/.exec(baseKey)?.[1] ?? '';
   const stem = ext ? baseKey.slice(0, -ext.length) : baseKey;
@@ -68,7 +62,7 @@ export function newDeliveryRecord(event: ObjectEvent, version: ObjectVersion, pa
     deliveredMs: version.lastModifiedMs,
     status: 'Received',
     validations: [],
-    redelivery: redeliveryOf(version.key).redelivery,
+    redelivery: parseRedelivery(version.key).redelivery,
     ...(supersedes ? { supersedes: supersedes.id } : {}),
     eventSequence: event.sequence,
     updatedMs: version.lastModifiedMs,

@@ -2,6 +2,7 @@
 // failing validator cannot stall other deliveries. Status: Received → Validating → Accepted → Ingested,
 // or Rejected with the first issue's code, cause and fix. Every change is stored with a history entry.
 import { limits } from '../../core/limits.js';
+import { issue } from '../validators/error-catalogue.js';
 import type { DeliveryIssue, DeliveryRecord, ValidationOutcome } from '../../storage/delivery-store.js';
 import type { DeliveryContext } from '../delivery-context.js';
 import type { ValidationSink } from './ingest-consumer.js';
@@ -102,15 +103,17 @@ export class ValidationQueue implements ValidationSink {
 
   private async withDeadline(record: DeliveryRecord): Promise<ValidationVerdict> {
     const controller = new AbortController();
+    // Hashing a large master takes time: the deadline grows with the object's size.
+    const deadlineMs = this.deadlineMs + Math.ceil((record.sizeBytes / limits.validatorThroughputBytesPerSecondMin) * 1000);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<ValidationVerdict>((resolve) => {
       timer = setTimeout(() => {
         controller.abort();
         resolve({
-          validations: [{ validator: 'pipeline', outcome: 'error', issues: [], durationMs: this.deadlineMs }],
-          rejection: { code: 'VALIDATION_TIMEOUT', cause: `Validation did not finish within ${this.deadlineMs / 1000} s.`, fix: 'Redeliver the file; if it happens again, contact the platform operator with the delivery id.' },
+          validations: [{ validator: 'pipeline', outcome: 'error', issues: [], durationMs: deadlineMs }],
+          rejection: issue('VALIDATION_TIMEOUT', { seconds: Math.round(deadlineMs / 1000) }),
         });
-      }, this.deadlineMs);
+      }, deadlineMs);
     });
     try {
       return await Promise.race([this.validate(record, controller.signal), deadline]);

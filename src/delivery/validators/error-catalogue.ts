@@ -187,7 +187,7 @@ export const errorCatalogue = {
   MANIFEST_DUPLICATE_PATH: {
     validator: 'manifest',
     cause: '`{path}` is listed more than once in `{key}` with different details.',
-    fix: 'List each file once.',
+    fix: 'List each file once; when one file carries several assets (an MMC video and its audio), give it the same size and checksum each time.',
   },
   MANIFEST_FILE_MISSING: {
     validator: 'manifest',
@@ -208,6 +208,21 @@ export const errorCatalogue = {
     validator: 'manifest',
     cause: '`{path}` was delivered in the package folder of `{manifest}` but is not listed in it.',
     fix: 'Add the file to the manifest, or deliver it outside the package folder.',
+  },
+  OBJECT_GONE: {
+    validator: 'pipeline',
+    cause: 'The delivered version of `{key}` was deleted before it could be validated.',
+    fix: 'Deliver the file again; do not delete delivered files.',
+  },
+  VALIDATOR_FAILED: {
+    validator: 'pipeline',
+    cause: 'The {validator} check could not run on this file because of an error on the platform.',
+    fix: 'Nothing is wrong with your file as far as we know. Redeliver it later; if it happens again, send the delivery id to the platform operator.',
+  },
+  VALIDATION_TIMEOUT: {
+    validator: 'pipeline',
+    cause: 'Validation did not finish within {seconds} s.',
+    fix: 'Redeliver the file; if it happens again, send the delivery id to the platform operator.',
   },
 } as const satisfies Record<string, CatalogueEntry>;
 
@@ -240,6 +255,7 @@ const validatorTitles: Record<string, string> = {
   'file-type': 'File type',
   'media-probe': 'Media probe',
   manifest: 'Package manifest',
+  pipeline: 'The ingest pipeline itself',
 };
 
 const manifestFormats = `## Manifest formats

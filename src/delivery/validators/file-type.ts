@@ -106,11 +106,13 @@ export const fileTypeValidator: Validator<FileTypeConfig> = {
     if ('detect' in rule) {
       if (!signature) problem = 'not a format we recognise';
       else if (!rule.detect.includes(signature.ext)) problem = `${signature.mime} (.${signature.ext})`;
-    } else if (signature && !textDetections.has(signature.ext) && rule.text !== 'stl') {
-      problem = `${signature.mime} (.${signature.ext})`;
     } else {
+      // The sniffer decides (file-type misreads some text, e.g. a UTF-16 BOM as MPEG audio); when it
+      // rejects the bytes, a binary signature says best what they are instead.
       const reason = textSniffers[rule.text](head, complete);
-      if (reason !== undefined) problem = `not ${rule.label}: ${reason}`;
+      if (reason !== undefined) {
+        problem = signature && !textDetections.has(signature.ext) ? `${signature.mime} (.${signature.ext})` : `not ${rule.label}: ${reason}`;
+      }
     }
     const details = { expected: rule.label, detected: signature ?? null, bytesRead: reader.bytesRead };
     if (problem === undefined) return result.done('passed', [], details);

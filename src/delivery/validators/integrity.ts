@@ -3,7 +3,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { issue } from './error-catalogue.js';
 import {
-  MeteredReader, baseName, digestHex, startResult,
+  MeteredReader, baseName, digestHex, startResult, validatorLimits,
   type ChecksumName, type DeliveredObject, type ValidationContext, type ValidationIssue, type Validator, type ValidatorResult,
 } from './validator.js';
 
@@ -127,8 +127,9 @@ export const integrityValidator: Validator<IntegrityConfig> = {
       signal.throwIfAborted();
       const sidecar = await context.getObject(`${object.key}.${extension}`);
       if (!sidecar) continue;
-      if (sidecar.sizeBytes > config.sidecarBytesMax) {
-        issues.push(issue('CHECKSUM_SIDECAR_INVALID', { sidecar: sidecar.key, algorithm, reason: `it is ${sidecar.sizeBytes} bytes, over ${config.sidecarBytesMax}` }));
+      const sidecarBytesMax = Math.min(config.sidecarBytesMax, validatorLimits.readChunkBytesMax);
+      if (sidecar.sizeBytes > sidecarBytesMax) {
+        issues.push(issue('CHECKSUM_SIDECAR_INVALID', { sidecar: sidecar.key, algorithm, reason: `it is ${sidecar.sizeBytes} bytes, over ${sidecarBytesMax}` }));
         continue;
       }
       const text = (await new MeteredReader(sidecar.reader, signal).head(sidecar.sizeBytes)).toString('utf8');

@@ -90,10 +90,10 @@ export const manifestValidator: Validator<ManifestConfig> = {
     // Extra files are only looked for when they matter; a bounded listing of the package folder.
     if (config.extraFiles === 'fail') {
       const listed = await context.listKeys(folder, config.filesMax * 3);
-      const isSidecar = (k: string): boolean => config.sidecarExtensions.includes(extensionOf(k));
+      const known = new Set(present.map((p) => p.path));
       for (const k of listed) {
         const path = k.slice(folder.length);
-        if (k !== key && !isSidecar(k) && !present.some((p) => p.path === path)) present.push({ path, sizeBytes: -1 });
+        if (k !== key && !config.sidecarExtensions.includes(extensionOf(k)) && !known.has(path)) present.push({ path, sizeBytes: -1 });
       }
     }
     const status = packageStatus(manifest.files, present);

@@ -60,8 +60,8 @@ export function defaultNamingIssues(name: string, config: NamingConfig): Validat
   const bad = chars.filter((c) => c.codePointAt(0)! <= 0x7f && !/[A-Za-z0-9._\-/\s]/.test(c));
   if (bad.length > 0) issues.push(issue('NAMING_BAD_CHARACTERS', { name, characters: describeCharacters(bad) }));
 
-  // A sidecar (`a.mov.md5`) is judged by the name of the file it describes.
-  const sidecar = config.sidecarExtensions.find((ext) => name.toLowerCase().endsWith(`.${ext}`) && name.length > ext.length + 1);
+  // A sidecar (`a.mov.md5`) is judged by the name of the file it describes (`a.md5` is a plain file).
+  const sidecar = config.sidecarExtensions.find((ext) => name.toLowerCase().endsWith(`.${ext}`) && baseName(name.slice(0, -(ext.length + 1))).includes('.'));
   const subject = sidecar ? name.slice(0, -(sidecar.length + 1)) : name;
   const file = baseName(subject);
   const folders = folderOf(subject);

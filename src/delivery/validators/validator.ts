@@ -123,7 +123,7 @@ export class MeteredReader {
     this.signal.throwIfAborted();
     if (start === end) return Buffer.alloc(0);
     const bytes = await this.reader.read(start, end, this.signal);
-    if (bytes.length !== end - start) throw new Error(`short read: asked ${start}-${end}, got ${bytes.length} bytes`);
+    if (bytes.length !== end - start) throw new Error(`reader returned ${bytes.length} bytes for range ${start}-${end}`);
     this.bytesRead += bytes.length;
     return bytes;
   }

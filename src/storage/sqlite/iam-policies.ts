@@ -100,7 +100,9 @@ export class SqliteIamPolicies {
   deleteManaged(arn: string): void {
     const policy = this.requireManaged(arn);
     if (policy.attachmentCount > 0) throw new IamConflict('DeleteConflict', 'Cannot delete a policy attached to entities.');
-    if ((this.statements.countVersions.get(arn) as number) > 1) throw new IamConflict('DeleteConflict', 'Cannot delete a policy with non-default versions; delete them first.');
+    if ((this.statements.countVersions.get(arn) as number) > 1) {
+      throw new IamConflict('DeleteConflict', "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
+    }
     this.statements.deleteManaged.run(arn);
   }
 

@@ -2,7 +2,6 @@
 // mutation, each bumping the IAM generation so caches of parsed policies notice the change.
 import type Database from 'better-sqlite3';
 import { limits } from '../../core/limits.js';
-import type { Clock } from '../../core/clock.js';
 import type {
   AccessPointRecord, IamStore, InlinePolicyRecord, LongTermKeySummary, ManagedPolicyRecord, PolicyOwner, PolicyVersionRecord, RolePatch, RoleRecord, UserRecord,
 } from '../iam-store.js';
@@ -19,8 +18,8 @@ export class SqliteIamStore implements IamStore {
   private readonly bumpGeneration: Database.Statement;
   private readonly selectGeneration: Database.Statement;
 
-  /** Times are given by the callers (records carry them); `_clock` stays for the composition root's call. */
-  constructor(db: Database.Database, _clock?: Clock) {
+  /** Times are given by the callers (records carry them). */
+  constructor(db: Database.Database) {
     this.principals = new SqliteIamPrincipals(db);
     this.policies = new SqliteIamPolicies(db);
     this.accessPoints = new SqliteAccessPoints(db);

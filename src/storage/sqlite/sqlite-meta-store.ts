@@ -69,7 +69,7 @@ export function openSqliteStores(options: SqliteMetaStoreOptions): SqliteStores 
     migrate(db);
     const clock = options.clock ?? systemClock;
     const meta = new SqliteMetaStore(db, clock);
-    return { meta, iam: new SqliteIamStore(db, clock), deliveries: new SqliteDeliveryStore(db), close: () => meta.close() };
+    return { meta, iam: new SqliteIamStore(db), deliveries: new SqliteDeliveryStore(db), close: () => meta.close() };
   } catch (error) {
     db.close();
     throw error;

@@ -40,9 +40,9 @@ def http(url, method='GET', data=None, headers=None):
     request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(request) as response:
-            return {'status': response.status, 'body': response.read().decode('utf-8', 'replace'), 'headers': dict(response.headers)}
+            return {'status': response.status, 'body': response.read().decode('utf-8', 'replace'), 'headers': {k.lower(): v for k, v in response.headers.items()}}
     except urllib.error.HTTPError as e:
-        return {'status': e.code, 'body': e.read().decode('utf-8', 'replace'), 'headers': dict(e.headers)}
+        return {'status': e.code, 'body': e.read().decode('utf-8', 'replace'), 'headers': {k.lower(): v for k, v in e.headers.items()}}
 
 
 def sha256_file(path):
