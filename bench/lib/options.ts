@@ -54,6 +54,7 @@ const usage = `npm run bench -- [options]
   --concurrency <list>    clients in flight (default 16,64; quick 64)
   --list-keys <n>         keys for ListObjectsV2 (default 100000, quick 5000)
   --copy-base-mib <n>     part that big copy sources are made of (default 256, quick 64)
+  --copy-sizes-mib <list> CopyObject sizes (default 1,1024,5120)
   --no-sdk                lean client only
   --profile / --no-profile  profile s3push (node --cpu-prof) on workloads that miss a target (default on, off in quick)
   --profile-workloads <list>  profile these anyway: put-large, put-large-chunked, get-large, put-small, get-small, list, copy-large
@@ -91,6 +92,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'list-fill-s': { type: 'string' },
       'copy-base-mib': { type: 'string' },
       'copy-part-mib': { type: 'string' },
+      'copy-sizes-mib': { type: 'string' },
       'no-sdk': { type: 'boolean', default: false },
       profile: { type: 'boolean' },
       'no-profile': { type: 'boolean', default: false },
@@ -121,7 +123,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     chunkKiB: positive('chunk-kib', values['chunk-kib'], 64),
     smallKiB: positive('small-kib', values['small-kib'], 4),
     durationS: positive('duration-s', values['duration-s'], quick ? 0.6 : 3),
-    warmupMs: quick ? 150 : 500,
+    warmupMs: quick ? 300 : 500,
     concurrency,
     smallKeys: quick ? 300 : 2_000,
     listKeys: Math.round(positive('list-keys', values['list-keys'], quick ? 5_000 : 100_000)),
@@ -129,7 +131,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     peerListFillS: quick ? 8 : 90,
     copyBaseMiB: positive('copy-base-mib', values['copy-base-mib'], quick ? 64 : 256),
     copyPartMiB: positive('copy-part-mib', values['copy-part-mib'], 512),
-    copySizesMiB: [1, 1024, 5 * 1024],
+    copySizesMiB: values['copy-sizes-mib'] ? list(values['copy-sizes-mib']).map((m) => positive('copy-sizes-mib', m, 1)) : [1, 1024, 5 * 1024],
     uploadPartCopyGiB: 10,
     sdk: !values['no-sdk'],
     profile: values['no-profile'] ? false : values.profile ?? !quick,

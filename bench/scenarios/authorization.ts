@@ -2,7 +2,10 @@
 // and bucket policies evaluated) versus the root key on the bucket (ownership only).
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { Scenario, ScenarioOutcome } from '../lib/context.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchContext, Scenario, ScenarioOutcome } from '../lib/context.js';
+import { runCommand } from '../lib/processes.js';
 import { runLoad } from '../lib/load.js';
 import { KiB, sizeLabel, withServer } from '../lib/measure.js';
 import { FlowUnavailable, setUpPartner } from '../lib/partner-setup.js';
@@ -10,7 +13,7 @@ import { RawPool } from '../lib/raw-http.js';
 import { RowBuilder } from '../lib/results.js';
 import { sdkClient } from '../lib/sdk.js';
 import type { RunningServer } from '../lib/servers.js';
-import { fillKeys, leanOp, type SmallHeads } from './small-objects.js';
+import { cpuExtra, fillKeys, leanOp, type SmallHeads } from './small-objects.js';
 import type { LeanS3 } from '../lib/lean-s3.js';
 
 const opsMax = 1_000_000;
@@ -31,6 +34,16 @@ function heads(lean: LeanS3, bucket: string, keys: number, sizeBytes: number): S
   return out;
 }
 
+/** Runs the authorize() micro-benchmark next to the end-to-end figures; answers its lines, condensed. */
+async function authorizeMicroBenchmark(ctx: BenchContext): Promise<string | undefined> {
+  const script = join(ctx.paths.distRoot, 'bench', 'authorize.bench.js');
+  if (!existsSync(script)) return undefined;
+  const out = await runCommand(ctx.registry, 'authorize.bench', process.execPath, [script], { timeoutMs: 60_000 });
+  if (out.code !== 0) return `failed (exit ${out.code})`;
+  return out.output.split('\n').map((l) => /^(.+?)\s{2,}[\d,]+ decisions\/s\s+([\d.]+ µs\/decision)/.exec(l.trim())).filter((m) => m !== null)
+    .map((m) => `${m![1]!.trim()}: ${m![2]}`).join('; ');
+}
+
 export const authorizationOverhead: Scenario = {
   id: 'auth',
   number: '8',
@@ -47,7 +60,7 @@ export const authorizationOverhead: Scenario = {
       if (!row) rows.set(id, row = new RowBuilder(workload, client, 'ops/s'));
       return row;
     };
-    const samples = new Map<string, { rates: number[]; p50: number[]; p99: number[]; firstError?: string }>();
+    const samples = new Map<string, { rates: number[]; p50: number[]; p99: number[]; serverCpu: number[]; clientCpu: number[]; firstError?: string }>();
     let pending: string | undefined;
     await withServer(ctx, 's3push', async (server: RunningServer) => {
       let setup;
@@ -74,7 +87,7 @@ export const authorizationOverhead: Scenario = {
               for (const op of ['PUT', 'GET'] as const) {
                 // Interleave the two paths within a run, so load drift hits both alike.
                 for (const [i, p] of prepared.entries()) {
-                  const load = { concurrency: c, durationMs: durationS * 1000, opsMax, warmupMs: ctx.options.warmupMs, signal: ctx.signal };
+                  const load = { concurrency: c, durationMs: durationS * 1000, opsMax, warmupMs: ctx.options.warmupMs, signal: ctx.signal, serverPid: server.pid };
                   const result = client === 'lean'
                     ? await runLoad(load, leanOp(pools[i]!, p.heads, op, body, op === 'PUT' ? keys : keysPresent))
                     : await runLoad(load, async (_w, index) => {
@@ -84,8 +97,14 @@ export const authorizationOverhead: Scenario = {
                     });
                   const id = `${authRow(op, sizeBytes, c, p.path)}\0${client}`;
                   let entry = samples.get(id);
-                  if (!entry) samples.set(id, entry = { rates: [], p50: [], p99: [] });
-                  if (result.ops > 0) { entry.rates.push(result.opsPerSecond); entry.p50.push(result.p50Ms); entry.p99.push(result.p99Ms); }
+                  if (!entry) samples.set(id, entry = { rates: [], p50: [], p99: [], serverCpu: [], clientCpu: [] });
+                  if (result.ops > 0) {
+                    entry.rates.push(result.opsPerSecond);
+                    entry.p50.push(result.p50Ms);
+                    entry.p99.push(result.p99Ms);
+                    if (result.serverCpuUsPerOp !== undefined) entry.serverCpu.push(result.serverCpuUsPerOp);
+                    entry.clientCpu.push(result.clientCpuUsPerOp);
+                  }
                   if (result.firstError) entry.firstError ??= result.firstError;
                   ctx.log(`  ${client} ${op} c${c} ${p.path}: ${result.opsPerSecond.toFixed(0)} ops/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms${result.errors ? ` (${result.errors} errors: ${result.firstError})` : ''}`);
                 }
@@ -104,13 +123,23 @@ export const authorizationOverhead: Scenario = {
       const [workload, client] = id.split('\0') as [string, string];
       const row = rowFor(workload, client);
       if (entry.rates.length === 0) row.not('s3push', 'error', entry.firstError ?? 'no operation completed');
-      else row.ok('s3push', entry.rates, { p50Ms: entry.p50, p99Ms: entry.p99, ...(entry.firstError ? { extra: { firstError: entry.firstError } } : {}) });
+      else row.ok('s3push', entry.rates, { p50Ms: entry.p50, p99Ms: entry.p99, extra: { ...cpuExtra(entry.serverCpu, entry.clientCpu), ...(entry.firstError ? { firstError: entry.firstError } : {}) } });
     }
     for (const c of concurrency) for (const op of ['PUT', 'GET']) for (const client of ['lean', 'sdk']) {
-      const root = rows.get(`${authRow(op, sizeBytes, c, authPaths.root)}\0${client}`)?.row.cells[0]?.summary?.median;
-      const role = rows.get(`${authRow(op, sizeBytes, c, authPaths.role)}\0${client}`)?.row.cells[0]?.summary?.median;
-      if (root && role) notes.push(`${client} ${op} c${c}: the role/access point path runs at ${((role / root) * 100).toFixed(0)}% of the root-key rate (${(1000 / role * c - 1000 / root * c).toFixed(2)} ms more per request at this concurrency).`);
+      const cellOf = (path: string) => rows.get(`${authRow(op, sizeBytes, c, path)}\0${client}`)?.row.cells[0];
+      const root = cellOf(authPaths.root);
+      const role = cellOf(authPaths.role);
+      const rootRate = root?.summary?.median;
+      const roleRate = role?.summary?.median;
+      const rootCpu = root?.extra?.['serverCpuUsPerOp'];
+      const roleCpu = role?.extra?.['serverCpuUsPerOp'];
+      if (rootRate && roleRate) {
+        notes.push(`${client} ${op} c${c}: the role/access point path runs at ${((roleRate / rootRate) * 100).toFixed(0)}% of the root-key rate` +
+          (typeof rootCpu === 'number' && typeof roleCpu === 'number' ? `; server CPU per request ${roleCpu} µs vs ${rootCpu} µs (${roleCpu - rootCpu >= 0 ? '+' : ''}${roleCpu - rootCpu} µs).` : '.'));
+      }
     }
+    const micro = await authorizeMicroBenchmark(ctx);
+    if (micro) notes.push(`authorize() alone (bench/authorize.bench.ts, same run): ${micro}.`);
     notes.push(
       'Both paths hit the same objects in the same bucket: the root key names the bucket; the role session (STS AssumeRole of a partner role) names the access point alias, so authorization evaluates the session\'s identity policy, the access point policy and the bucket\'s delegation policy.',
       'moto and s3rver cannot run this: moto does not resolve aliases nor evaluate resource policies; s3rver has no IAM (s3-servers.md §3.2, §4).',

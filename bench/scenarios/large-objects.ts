@@ -72,6 +72,38 @@ async function cell(ctx: BenchContext, row: RowBuilder, server: RunningServer, r
   }
 }
 
+type ProbeKind = 'put' | 'put-chunked' | 'get' | 'put-parallel';
+const probeBytes = 32 * MiB;
+/** Longest one transfer of a peer may take (at its probed rate) before the path is left out. */
+const peerTransferSecondsMax = 90;
+
+/** Moves probeBytes each way once (untimed for the report) and answers a judge: why a path would take too long, if it would. */
+async function probe(ctx: BenchContext, server: RunningServer, conn: RawConnection, source: Buffer, chunkBytes: number, sizeBytes: number): Promise<(kind: ProbeKind) => Promise<string | undefined>> {
+  const bytes = Math.min(probeBytes, sizeBytes);
+  const rates = new Map<ProbeKind, number>();
+  const timeout = peerTransferSecondsMax * 1000;
+  const measure = async (kind: ProbeKind, work: () => Promise<unknown>) => {
+    try {
+      rates.set(kind, mbPerSecond(bytes, await timeMs(work)));
+    } catch {
+      rates.set(kind, NaN); // the real run reports the error
+    }
+  };
+  await measure('put', () => server.lean.putLarge(conn, bucket, 'probe', bytes, source, timeout));
+  await measure('get', () => server.lean.getLarge(conn, bucket, 'probe', timeout));
+  await measure('put-chunked', () => server.lean.putAwsChunked(conn, bucket, 'probe-chunked', bytes, source, chunkBytes, awsChunkedCrc32(source, bytes, chunkBytes), timeout));
+  await server.lean.delete(conn, bucket, 'probe').catch(() => undefined);
+  await server.lean.delete(conn, bucket, 'probe-chunked').catch(() => undefined);
+  ctx.log(`  ${server.name} probe (${sizeLabel(bytes)}): ${[...rates].map(([k, r]) => `${k} ${r.toFixed(0)} MB/s`).join(', ')}`);
+  return async (kind) => {
+    const rate = rates.get(kind === 'put-parallel' ? 'put' : kind);
+    if (rate === undefined || !Number.isFinite(rate) || rate <= 0) return undefined;
+    const seconds = ((kind === 'put-parallel' ? parallel : 1) * sizeBytes) / MB / rate;
+    if (seconds <= peerTransferSecondsMax) return undefined;
+    return `a ${sizeLabel(bytes)} probe moved at ${rate.toFixed(1)} MB/s, so one ${kind === 'put-parallel' ? `set of ${parallel} × ` : ''}${sizeLabel(sizeBytes)} transfer would take ~${seconds.toFixed(0)} s (bound: ${peerTransferSecondsMax} s)`;
+  };
+}
+
 async function sampled<T>(server: RunningServer, rssOut: number[], work: () => Promise<T>): Promise<T> {
   const sampler = new RssSampler(server.pid).start();
   try {
@@ -95,22 +127,36 @@ async function measureServer(ctx: BenchContext, server: RunningServer, w: Worklo
   const scenarioRss = new RssSampler(server.pid).start();
   const lean = server.lean;
   try {
+    // A peer first moves a small probe: a path that would take longer than the bound at full size is not run.
+    const tooSlow = server.name === 's3push' ? () => Promise.resolve(undefined) : await probe(ctx, server, conn, source, chunkBytes, sizeBytes);
+    const guarded = async (row: RowBuilder, kind: ProbeKind, work: () => Promise<boolean>): Promise<boolean> => {
+      const reason = await tooSlow(kind);
+      if (reason) {
+        row.not(server.name, 'not run', reason);
+        ctx.log(`  ${server.name} ${row.row.client} ${row.row.workload}: not run (${reason})`);
+        return false;
+      }
+      return work();
+    };
     const rss: number[] = [];
-    await cell(ctx, w.row(largeRows.putBuffer(size), 'lean'), server, runs, async (run) =>
-      mbPerSecond(sizeBytes, await sampled(server, rss, () => timeMs(() => lean.putLarge(conn, bucket, `buffer-${run}`, sizeBytes, source, timeoutMs)))), { rss, bytesPerRun: sizeBytes });
+    const putOk = await guarded(w.row(largeRows.putBuffer(size), 'lean'), 'put', () => cell(ctx, w.row(largeRows.putBuffer(size), 'lean'), server, runs, async (run) =>
+      mbPerSecond(sizeBytes, await sampled(server, rss, () => timeMs(() => lean.putLarge(conn, bucket, `buffer-${run}`, sizeBytes, source, timeoutMs)))), { rss, bytesPerRun: sizeBytes }));
     const singleStreamRssMiB = Math.max(0, ...rss);
-    await cell(ctx, w.row(largeRows.putChunked(size), 'lean'), server, runs, async (run) => {
+    await guarded(w.row(largeRows.putChunked(size), 'lean'), 'put-chunked', () => cell(ctx, w.row(largeRows.putChunked(size), 'lean'), server, runs, async (run) => {
       const ms = await timeMs(() => lean.putAwsChunked(conn, bucket, `chunked-${run}`, sizeBytes, source, chunkBytes, crc, timeoutMs));
       await lean.delete(conn, bucket, `chunked-${run}`);
       return mbPerSecond(sizeBytes, ms);
-    }, { bytesPerRun: sizeBytes });
-    const gotBuffer = await cell(ctx, w.row(largeRows.get(size), 'lean'), server, runs, async (run) => {
+    }, { bytesPerRun: sizeBytes }));
+    const gotBuffer = putOk && await guarded(w.row(largeRows.get(size), 'lean'), 'get', () => cell(ctx, w.row(largeRows.get(size), 'lean'), server, runs, async (run) => {
       let bytes = 0;
       const ms = await timeMs(async () => { bytes = await lean.getLarge(conn, bucket, `buffer-${run}`, timeoutMs); });
       if (bytes !== sizeBytes) throw new Error(`GET answered ${bytes} bytes, expected ${sizeBytes}`);
       return mbPerSecond(sizeBytes, ms);
-    }, { bytesPerRun: sizeBytes });
-    if (!gotBuffer) ctx.log(`  ${server.name}: GET failed, the 1-stream PUT objects may be missing`);
+    }, { bytesPerRun: sizeBytes }));
+    if (!gotBuffer) {
+      const row = w.row(largeRows.get(size), 'lean');
+      if (!row.row.cells.some((c) => c.server === server.name)) row.not(server.name, 'not run', 'no object: the 1-stream PUT was not run or failed');
+    }
     for (let run = 0; run < runs; run++) await lean.delete(conn, bucket, `buffer-${run}`).catch(() => undefined);
 
     // Four in parallel: a peer that buffers whole bodies in memory may not have room; judge from its one-stream RSS.
@@ -118,7 +164,13 @@ async function measureServer(ctx: BenchContext, server: RunningServer, w: Worklo
     const putParallel = w.row(largeRows.putParallel(size), 'lean');
     const getParallel = w.row(largeRows.getParallel(size), 'lean');
     const rssRow = w.row(largeRows.rssParallelPut(size), 'lean', 'MiB', false);
-    if (server.name !== 's3push' && singleStreamRssMiB * parallel > budgetMiB) {
+    const slowReason = await tooSlow('put-parallel');
+    if (slowReason || !putOk) {
+      const reason = slowReason ?? 'the 1-stream PUT was not run or failed';
+      putParallel.not(server.name, 'not run', reason);
+      getParallel.not(server.name, 'not run', reason);
+      rssRow.not(server.name, 'not run', reason);
+    } else if (server.name !== 's3push' && singleStreamRssMiB * parallel > budgetMiB) {
       const reason = `one ${size} PUT took the server to ${singleStreamRssMiB.toFixed(0)} MiB RSS (it holds bodies in memory); ${parallel} in parallel would exceed the ${budgetMiB.toFixed(0)} MiB allowed on this shared machine`;
       putParallel.not(server.name, 'not run', reason);
       getParallel.not(server.name, 'not run', reason);
@@ -142,7 +194,7 @@ async function measureServer(ctx: BenchContext, server: RunningServer, w: Worklo
     }
 
     // The SDK's large transfers are a full-run figure: at SDK speeds they would take half of --quick's budget.
-    if (ctx.options.sdk && !ctx.options.quick) await measureSdk(ctx, server, w, sizeBytes, source, timeoutMs);
+    if (ctx.options.sdk && !ctx.options.quick) await measureSdk(ctx, server, w, sizeBytes, source, timeoutMs, tooSlow);
   } finally {
     for (const c of conns) c.close();
     const peak = scenarioRss.stop() / MiB;
@@ -150,24 +202,29 @@ async function measureServer(ctx: BenchContext, server: RunningServer, w: Worklo
   }
 }
 
-async function measureSdk(ctx: BenchContext, server: RunningServer, w: Workloads, sizeBytes: number, source: Buffer, timeoutMs: number): Promise<void> {
+async function measureSdk(ctx: BenchContext, server: RunningServer, w: Workloads, sizeBytes: number, source: Buffer, timeoutMs: number, tooSlow: (kind: ProbeKind) => Promise<string | undefined>): Promise<void> {
   const size = sizeLabel(sizeBytes);
+  for (const [kind, row] of [['put', largeRows.putBuffer(size)], ['put-chunked', largeRows.putChunked(size)], ['get', largeRows.get(size)]] as const) {
+    const reason = await tooSlow(kind);
+    if (reason) w.row(row, 'sdk').not(server.name, 'not run', reason);
+  }
+  const skip = (row: string) => w.row(row, 'sdk').row.cells.some((c) => c.server === server.name);
   const client = sdkClient(server, parallel);
   const body = Buffer.allocUnsafe(sizeBytes);
   for (let at = 0; at < sizeBytes; at += source.length) source.copy(body, at, 0, Math.min(source.length, sizeBytes - at));
   const within = <T>(promise: Promise<T>) => Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref())]);
   try {
     const { runs, chunkKiB } = ctx.options;
-    await cell(ctx, w.row(largeRows.putBuffer(size), 'sdk'), server, runs, async (run) =>
+    if (!skip(largeRows.putBuffer(size))) await cell(ctx, w.row(largeRows.putBuffer(size), 'sdk'), server, runs, async (run) =>
       mbPerSecond(sizeBytes, await timeMs(() => within(client.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `sdk-buffer-${run}`, Body: body }))))), { bytesPerRun: sizeBytes });
-    await cell(ctx, w.row(largeRows.putChunked(size), 'sdk'), server, runs, async (run) => {
+    if (!skip(largeRows.putChunked(size))) await cell(ctx, w.row(largeRows.putChunked(size), 'sdk'), server, runs, async (run) => {
       // A stream body of unknown content makes the SDK send aws-chunked with a CRC32 trailer (as for a file).
       const pieces = function* () { for (let at = 0; at < sizeBytes; at += chunkKiB * KiB) yield body.subarray(at, Math.min(sizeBytes, at + chunkKiB * KiB)); };
       const ms = await timeMs(() => within(client.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `sdk-stream-${run}`, Body: Readable.from(pieces(), { objectMode: false }), ContentLength: sizeBytes }))));
       await client.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `sdk-stream-${run}` }));
       return mbPerSecond(sizeBytes, ms);
     }, { bytesPerRun: sizeBytes });
-    await cell(ctx, w.row(largeRows.get(size), 'sdk'), server, runs, async (run) => {
+    if (!skip(largeRows.get(size)) && !skip(largeRows.putBuffer(size))) await cell(ctx, w.row(largeRows.get(size), 'sdk'), server, runs, async (run) => {
       let bytes = 0;
       const ms = await timeMs(() => within((async () => {
         const out = await client.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `sdk-buffer-${run}` }));

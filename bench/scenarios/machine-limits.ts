@@ -6,7 +6,9 @@ import { crc32, crc32c } from '@node-rs/crc32';
 import type { BenchContext, Scenario, ScenarioOutcome } from '../lib/context.js';
 import { MiB, mbPerSecond, sizeLabel, timeMs, withServer } from '../lib/measure.js';
 import { RawConnection } from '../lib/raw-http.js';
+import { readCpuMs } from '../lib/processes.js';
 import { RowBuilder, type Row } from '../lib/results.js';
+import { median } from '../lib/stats.js';
 
 const pieceBytes = MiB;
 
@@ -19,6 +21,7 @@ export const limitRows = {
   aesGcm: 'AES-256-GCM encrypt, one core',
   diskWrite: 'disk: sequential write + fdatasync',
   diskRead: 'disk: sequential read (page cache)',
+  diskSync: 'disk: 4 KiB write + fdatasync, one after another',
   loopbackPut: 'loopback HTTP, 1 stream, PUT (server discards)',
   loopbackGet: 'loopback HTTP, 1 stream, GET (server sends from memory)',
 } as const;
@@ -108,7 +111,36 @@ async function disk(ctx: BenchContext): Promise<Row[]> {
   write.ok(machineServer, writes);
   read.ok(machineServer, reads);
   ctx.log(`  disk write+fdatasync: ${writes.map((s) => s.toFixed(0)).join(', ')} MB/s; read: ${reads.map((s) => s.toFixed(0)).join(', ')} MB/s`);
-  return [write.row, read.row];
+  return [write.row, read.row, await syncRate(ctx)];
+}
+
+/** Small durable writes per second: the ceiling of any design that fsyncs once per small PUT without grouping commits. */
+async function syncRate(ctx: BenchContext): Promise<Row> {
+  const row = new RowBuilder(limitRows.diskSync, '-', 'syncs/s');
+  const path = join(ctx.tmpRoot, 'sync-test.bin');
+  const piece = randomBytes(4096);
+  const syncsMax = ctx.options.quick ? 200 : 1_000;
+  const samples: number[] = [];
+  const file = await open(path, 'w');
+  try {
+    for (let run = 0; run < ctx.options.runs && !ctx.signal.aborted; run++) {
+      let done = 0;
+      const deadline = performance.now() + (ctx.options.quick ? 1_000 : 3_000);
+      const ms = await timeMs(async () => {
+        for (; done < syncsMax && performance.now() < deadline; done++) {
+          await file.write(piece, 0, piece.length, (done % 256) * piece.length);
+          await file.datasync();
+        }
+      });
+      samples.push(done / (ms / 1000));
+    }
+  } finally {
+    await file.close();
+    await rm(path, { force: true });
+  }
+  row.ok(machineServer, samples);
+  ctx.log(`  4 KiB write + fdatasync: ${samples.map((s) => s.toFixed(0)).join(', ')} /s`);
+  return row.row;
 }
 
 async function loopback(ctx: BenchContext): Promise<Row[]> {
@@ -125,17 +157,26 @@ async function loopback(ctx: BenchContext): Promise<Row[]> {
       const getHead = server.lean.getHead('null', 'big', { 'x-null-size': String(sizeBytes) });
       const puts: number[] = [];
       const gets: number[] = [];
+      const putCpu: number[] = [];
+      const getCpu: number[] = [];
+      const cpuMs = () => readCpuMs(server.pid) ?? NaN;
       for (let run = 0; run < ctx.options.runs + 1 && !ctx.signal.aborted; run++) {
+        const cpu0 = cpuMs();
         const putMs = await timeMs(() => server.lean.call(conn, { head: putHead, bodyPieces: () => pieces(source, sizeBytes), timeoutMs }, 'PUT'));
+        const cpu1 = cpuMs();
         let received = 0;
         const getMs = await timeMs(async () => { received = (await server.lean.call(conn, { head: getHead, timeoutMs }, 'GET')).bodyBytes; });
+        const cpu2 = cpuMs();
         if (received !== sizeBytes) throw new Error(`null server sent ${received} bytes, expected ${sizeBytes}`);
         if (run === 0) continue; // warm-up
         puts.push(mbPerSecond(sizeBytes, putMs));
         gets.push(mbPerSecond(sizeBytes, getMs));
+        putCpu.push(mbPerSecond(sizeBytes, cpu1 - cpu0));
+        getCpu.push(mbPerSecond(sizeBytes, cpu2 - cpu1));
       }
-      put.ok(machineServer, puts);
-      get.ok(machineServer, gets);
+      const efficiency = (samples: number[]) => ({ extra: { serverMBPerCpuSecond: Math.round(median(samples.filter(Number.isFinite))) } });
+      put.ok(machineServer, puts, efficiency(putCpu));
+      get.ok(machineServer, gets, efficiency(getCpu));
       ctx.log(`  loopback PUT: ${puts.map((s) => s.toFixed(0)).join(', ')} MB/s; GET: ${gets.map((s) => s.toFixed(0)).join(', ')} MB/s`);
     } finally {
       conn.close();
@@ -158,7 +199,7 @@ export const machineLimits: Scenario = {
       rows,
       notes: [
         'Hashes: one hash object per run over a random buffer in 1 MiB updates (what one request costs one core); the first run is a warm-up.',
-        'Disk: one file written in 1 MiB writes then fdatasync, read back at once (so from the page cache, as a GET of a fresh object is). MB = 10^6 bytes.',
+        'Disk: one file written in 1 MiB writes then fdatasync, read back at once (so from the page cache, as a GET of a fresh object is). MB = 10^6 bytes. The syncs/s row rewrites 4 KiB in place and fdatasyncs, one after another: what one durable commit at a time can reach.',
         'Loopback: the lean client against the do-nothing node:http endpoint (a separate process), so client and server share the 2 cores as they do in every other row.',
         'AES-256-GCM is listed because s3push encrypts every blob at rest (SSE-S3), which puts it on the PUT and GET paths.',
       ],

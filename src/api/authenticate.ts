@@ -58,7 +58,7 @@ export async function authenticate(ctx: RequestContext, bodySha256Hex?: string):
 }
 
 /** Parameters of a presigned query that are signing inputs, not request headers. */
-const notHoisted = /^x-amz-(?:algorithm|credential|date|expires|signedheaders|signature|security-token|content-sha256|checksum-.*|sdk-checksum-algorithm)$/;
+const notHoisted = /^x-amz-(?:algorithm|credential|date|expires|signedheaders|signature|security-token|content-sha256|decoded-content-length|trailer|checksum-.*|sdk-checksum-algorithm)$/;
 
 /**
  * Presigners move x-amz-* headers into the query (JS v3 hoists every one: x-amz-meta-*, x-amz-acl,

@@ -17,7 +17,7 @@ export function requestConditionContext(ctx: RequestContext): ConditionContext {
   if (key?.issuedMs !== undefined) context['aws:TokenIssueTime'] = new Date(key.issuedMs).toISOString();
   if (ctx.auth) {
     context['s3:authType'] = ctx.auth.kind === 'presigned' ? 'REST-QUERY-STRING' : 'REST-HEADER';
-    context['s3:signatureversion'] = 'AWS4-HMAC-SHA256';
+    context['s3:signatureversion'] = ctx.auth.algorithm === 'AWS' ? 'AWS' : 'AWS4-HMAC-SHA256';
     context['s3:signatureAge'] = String(Math.max(0, nowMs - ctx.auth.requestTimeMs));
     const sha = ctx.headers['x-amz-content-sha256'];
     if (typeof sha === 'string') context['s3:x-amz-content-sha256'] = sha;

@@ -328,8 +328,8 @@ export function verifySignature(
   const canonical = canonicalRequest(req, auth.signedHeaders, payloadHash, excluded);
   const toSign = stringToSign(auth.amzDate, scope, canonical);
   if (constantTimeEqualHex(signatureHex(signingKey, toSign), auth.signature)) return { signingKey, scope, seedSignature: auth.signature };
-  // A raw '+' in the query: signers that form-encode spaces (curl --aws-sigv4 users, aws4fetch's
-  // signQuery) signed it as %20, and our query parser reads it as a space too, so accept that reading.
+  // A raw '+' in the query: signers that treat it as a form-encoded space (curl >= 8.1 --aws-sigv4,
+  // aws4fetch's signQuery URLs) signed %20, and our query parser (URLSearchParams) also reads a space.
   if (req.rawQuery.includes('+')) {
     const spaced = stringToSign(auth.amzDate, scope, canonicalRequest(req, auth.signedHeaders, payloadHash, excluded, true));
     if (constantTimeEqualHex(signatureHex(signingKey, spaced), auth.signature)) return { signingKey, scope, seedSignature: auth.signature };

@@ -200,7 +200,7 @@ export interface DeliveryStore {
   getDelivery(id: string): Promise<DeliveryRecord | undefined>;
   /** The latest non-superseded delivery of a key (redelivery detection). */
   findCurrentDelivery(partnerId: string, key: string): Promise<DeliveryRecord | undefined>;
-  /** Deliveries left in Received or Validating (to resume after a restart). */
+  /** Deliveries left in Received, Validating or Accepted (to resume after a restart). */
   listUnfinishedDeliveries(limit: number): Promise<DeliveryRecord[]>;
   /** Replaces status, validations, media and rejection; appends a history entry. */
   updateDelivery(record: DeliveryRecord, note: string): Promise<void>;

@@ -25,7 +25,8 @@ export interface BucketRecord {
   region: string;
   createdMs: number;
   versioning: Versioning;
-  ownership: ObjectOwnership;
+  /** Absent after DeleteBucketOwnershipControls: objects are then owned by their writer (ObjectWriter). */
+  ownership?: ObjectOwnership | undefined;
   /** Bucket policy JSON text, exactly as stored by PutBucketPolicy. */
   policy?: string | undefined;
   tags?: Tag[] | undefined;
@@ -34,6 +35,8 @@ export interface BucketRecord {
 export type BucketPatch = Partial<Pick<BucketRecord, 'versioning' | 'ownership' | 'policy' | 'tags'>> & {
   /** Set to true to remove the bucket policy (policy field is ignored then). */
   deletePolicy?: boolean;
+  /** Set to true to remove the ownership controls. */
+  deleteOwnership?: boolean;
   /** Set to true to remove the tag set. */
   deleteTags?: boolean;
 };

@@ -1,5 +1,6 @@
-// Raw S3 exchanges for tests: SigV4-signed by the real AWS SDK v3 (any method, path, query, body) or anonymous,
-// with the response's status, headers and body captured verbatim, plus a small XML reader for the assertions.
+// Raw S3 exchanges for tests: SDK commands with the exact response bytes captured, any request signed by the
+// real AWS SDK v3 signer, or anonymous; plus a small XML reader for the assertions. (raw-request.ts signs with
+// s3push's own signer, for what the SDK cannot send: wrong hashes, cut-off bodies.)
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';

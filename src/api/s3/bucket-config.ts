@@ -28,6 +28,7 @@ export async function putBucketVersioning(ctx: RequestContext, access: BucketAcc
 }
 
 export function getBucketOwnershipControls(_ctx: RequestContext, access: BucketAccess): ApiResponse {
+  if (!access.bucket.ownership) throw new S3Error('OwnershipControlsNotFoundError', undefined, { BucketName: access.bucket.name });
   return xmlResponse(xmlDocument('OwnershipControls', wrap('Rule', el('ObjectOwnership', access.bucket.ownership))));
 }
 
@@ -43,7 +44,7 @@ export async function putBucketOwnershipControls(ctx: RequestContext, access: Bu
 }
 
 export async function deleteBucketOwnershipControls(ctx: RequestContext, access: BucketAccess): Promise<ApiResponse> {
-  await ctx.services.meta.updateBucket(access.bucket.name, { ownership: 'ObjectWriter' });
+  await ctx.services.meta.updateBucket(access.bucket.name, { deleteOwnership: true });
   return emptyResponse(204);
 }
 

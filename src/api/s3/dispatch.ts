@@ -63,7 +63,7 @@ export async function dispatchBucketOperation(ctx: RequestContext, op: BucketOpe
     case 'GetObjectLockConfiguration':
     case 'GetPublicAccessBlock':
     case 'GetBucketReplication':
-      return bucketProbe(op.kind);
+      return bucketProbe(op.kind, access.bucket.name);
   }
 }
 

@@ -13,7 +13,7 @@ import { storeCall } from './store-errors.js';
 import { authorizeS3 } from './authorize-s3.js';
 
 export async function deleteObject(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
-  const versionId = requestedVersionId(ctx);
+  const versionId = requestedVersionId(ctx, access.bucket);
   const conditions = await readWriteConditions(ctx, access.bucket.name, key);
   const result = await storeCall(ctx.services.meta.deleteObject({
     bucket: access.bucket.name, key, versionId, writer: writerInfo(ctx), conditions,

@@ -4,7 +4,7 @@ import { S3Error } from '../../core/errors.js';
 import { httpDate } from '../../core/clock.js';
 import { readExtents } from '../../storage/extents.js';
 import type { ByteRange } from '../../storage/blob-store.js';
-import type { ObjectVersion } from '../../storage/types.js';
+import type { BucketRecord, ObjectVersion } from '../../storage/types.js';
 import { checksumHeaderName } from '../../protocol/checksums.js';
 import { emptyResponse, header, type ApiResponse, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
@@ -14,7 +14,7 @@ import { parsePartNumber, parseRange, partRange } from './range.js';
 
 /** The version a read names (?versionId) or the latest; delete markers answer as S3 does. */
 export async function loadReadableVersion(ctx: RequestContext, access: BucketAccess, key: string): Promise<ObjectVersion> {
-  const versionId = requestedVersionId(ctx);
+  const versionId = requestedVersionId(ctx, access.bucket);
   const version = await ctx.services.meta.getObjectVersion(access.bucket.name, key, versionId);
   if (!version) {
     if (versionId !== undefined) throw new S3Error('NoSuchVersion', undefined, { Key: key, VersionId: versionId });
@@ -28,10 +28,16 @@ export async function loadReadableVersion(ctx: RequestContext, access: BucketAcc
   return version;
 }
 
-export function requestedVersionId(ctx: RequestContext): string | undefined {
+/**
+ * ?versionId, checked as AWS checks it: a version id s3push never issues (ours are 32 letters and digits,
+ * or 'null') — and in a bucket that was never versioned anything but 'null' — is 400 InvalidArgument.
+ */
+export function requestedVersionId(ctx: RequestContext, bucket: BucketRecord): string | undefined {
   const versionId = ctx.query.get('versionId');
   if (versionId === null) return undefined;
   if (versionId === '') throw new S3Error('InvalidArgument', 'Version id cannot be the empty string', { ArgumentName: 'versionId', ArgumentValue: '' });
+  const wellFormed = versionId === 'null' || (/^[A-Za-z0-9]{32}$/.test(versionId) && bucket.versioning !== 'Unversioned');
+  if (!wellFormed) throw new S3Error('InvalidArgument', 'Invalid version id specified', { ArgumentName: 'versionId', ArgumentValue: versionId });
   return versionId;
 }
 

@@ -77,15 +77,19 @@ export function parseTaggingHeader(value: string | undefined): Tag[] {
   return tags;
 }
 
+/** Characters AWS allows in tag keys and values: letters (with their marks), digits, white space and + - = . _ : / @. */
+export const tagCharacters = /^[\p{L}\p{M}\p{N}\p{Z}\s_.:/=+\-@]*$/u;
+
+/** Object tags as S3 validates them (x-amz-tagging and PutObjectTagging). */
 export function validateTags(tags: Tag[], countMax: number): void {
-  if (tags.length > countMax) throw new S3Error('InvalidTag', 'Object tags cannot be greater than ' + countMax);
+  if (tags.length > countMax) throw new S3Error('BadRequest', `Object tags cannot be greater than ${countMax}`);
   const seen = new Set<string>();
   for (const tag of tags) {
-    if (seen.has(tag.key)) throw new S3Error('InvalidTag', 'Cannot provide multiple Tags with the same key');
+    if (seen.has(tag.key)) throw new S3Error('InvalidTag', 'Cannot provide multiple Tags with the same key', { TagKey: tag.key });
     seen.add(tag.key);
-    if (tag.key.length === 0 || [...tag.key].length > limits.tagKeyLengthMax) throw new S3Error('InvalidTag', 'The TagKey you have provided is invalid');
-    if ([...tag.value].length > limits.tagValueLengthMax) throw new S3Error('InvalidTag', 'The TagValue you have provided is too long, max 256');
-    if (tag.key.toLowerCase().startsWith('aws:')) throw new S3Error('InvalidTag', 'Your TagKey cannot be prefixed with aws:');
+    if (tag.key.length === 0 || [...tag.key].length > limits.tagKeyLengthMax || !tagCharacters.test(tag.key)) throw new S3Error('InvalidTag', 'The TagKey you have provided is invalid', { TagKey: tag.key });
+    if ([...tag.value].length > limits.tagValueLengthMax || !tagCharacters.test(tag.value)) throw new S3Error('InvalidTag', 'The TagValue you have provided is invalid', { TagKey: tag.key, TagValue: tag.value });
+    if (tag.key.toLowerCase().startsWith('aws:')) throw new S3Error('InvalidTag', 'Your TagKey cannot be prefixed with aws:', { TagKey: tag.key });
   }
 }
 

@@ -59,7 +59,8 @@ export function writeResponseHeaders(version: ObjectVersion, bucket: BucketRecor
     etag: quoteEtag(version.etag),
     'x-amz-server-side-encryption': 'AES256',
   };
-  if (bucket.versioning !== 'Unversioned') out['x-amz-version-id'] = version.versionId;
+  // Enabled buckets name the new version; Suspended ones write the null version and say nothing.
+  if (bucket.versioning === 'Enabled') out['x-amz-version-id'] = version.versionId;
   if (version.checksum) {
     out[checksumHeaderName(version.checksum.algorithm)] = version.checksum.value;
     out['x-amz-checksum-type'] = version.checksum.type;

@@ -7,7 +7,7 @@ import type { Tag } from '../../storage/types.js';
 import { emptyResponse, xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
 import { loadReadableVersion, requestedVersionId } from './object-get.js';
-import { validateTags } from './object-headers.js';
+import { tagCharacters, validateTags } from './object-headers.js';
 import { readXmlBody } from './xml-body.js';
 import { storeCall } from './store-errors.js';
 
@@ -34,8 +34,6 @@ async function readTagging(ctx: RequestContext, countMax: number): Promise<Tag[]
   return tags;
 }
 
-/** Characters AWS allows in tag keys and values: letters (with their marks), digits, white space and + - = . _ : / @. */
-const tagCharacters = /^[\p{L}\p{M}\p{N}\p{Z}\s_.:/=+\-@]*$/u;
 
 /**
  * Bucket tags as S3 validates them: each tag in order (first error wins, with TagKey/TagValue
@@ -71,13 +69,13 @@ export async function getObjectTagging(ctx: RequestContext, access: BucketAccess
 export async function putObjectTagging(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
   const tags = await readTagging(ctx, limits.tagsPerObjectMax);
   const current = await loadReadableVersion(ctx, access, key);
-  const version = await storeCall(ctx.services.meta.putObjectTags(access.bucket.name, key, requestedVersionId(ctx) ?? current.versionId, tags), { bucket: access.bucket.name, key });
+  const version = await storeCall(ctx.services.meta.putObjectTags(access.bucket.name, key, requestedVersionId(ctx, access.bucket) ?? current.versionId, tags), { bucket: access.bucket.name, key });
   return emptyResponse(200, versionHeader(version.versionId, access));
 }
 
 export async function deleteObjectTagging(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
   const current = await loadReadableVersion(ctx, access, key);
-  const version = await storeCall(ctx.services.meta.putObjectTags(access.bucket.name, key, requestedVersionId(ctx) ?? current.versionId, []), { bucket: access.bucket.name, key });
+  const version = await storeCall(ctx.services.meta.putObjectTags(access.bucket.name, key, requestedVersionId(ctx, access.bucket) ?? current.versionId, []), { bucket: access.bucket.name, key });
   return emptyResponse(204, versionHeader(version.versionId, access));
 }
 

@@ -75,6 +75,11 @@ export class ValidationQueue implements ValidationSink {
   private async run(received: DeliveryRecord): Promise<void> {
     const { deliveries, clock, log } = this.context;
     try {
+      if (received.status === 'Accepted') {
+        // A restart between acceptance and ingestion: only the last step remains.
+        await this.ingest(received);
+        return;
+      }
       const validating: DeliveryRecord = { ...received, status: 'Validating', updatedMs: clock.nowMs() };
       await deliveries.updateDelivery(validating, 'validation started');
       this.emit(validating);
@@ -90,15 +95,17 @@ export class ValidationQueue implements ValidationSink {
       };
       await deliveries.updateDelivery(decided, accepted ? 'all validations passed' : `${verdict.rejection!.code}: ${verdict.rejection!.cause}`);
       this.emit(decided);
-      if (accepted) {
-        const ingested: DeliveryRecord = { ...decided, status: 'Ingested', updatedMs: clock.nowMs() };
-        await deliveries.updateDelivery(ingested, 'ingested into the platform catalogue');
-        this.emit(ingested);
-      }
+      if (accepted) await this.ingest(decided);
     } catch (error) {
       // The record stays Validating and is resumed on the next start.
       log.error('validation run failed', { delivery: received.id, error: String(error) });
     }
+  }
+
+  private async ingest(accepted: DeliveryRecord): Promise<void> {
+    const ingested: DeliveryRecord = { ...accepted, status: 'Ingested', updatedMs: this.context.clock.nowMs() };
+    await this.context.deliveries.updateDelivery(ingested, 'ingested into the platform catalogue');
+    this.emit(ingested);
   }
 
   private async withDeadline(record: DeliveryRecord): Promise<ValidationVerdict> {

@@ -9,7 +9,7 @@ interface BucketRow {
   region: string;
   created_ms: number;
   versioning: Versioning;
-  ownership: ObjectOwnership;
+  ownership: ObjectOwnership | '';
   policy: string | null;
   tags: string | null;
 }
@@ -64,7 +64,8 @@ export class SqliteBuckets {
     const bucket = this.require(name);
     const next: BucketRecord = { ...bucket };
     if (patch.versioning !== undefined) next.versioning = patch.versioning;
-    if (patch.ownership !== undefined) next.ownership = patch.ownership;
+    if (patch.deleteOwnership === true) delete next.ownership;
+    else if (patch.ownership !== undefined) next.ownership = patch.ownership;
     if (patch.deletePolicy === true) delete next.policy;
     else if (patch.policy !== undefined) next.policy = patch.policy;
     if (patch.deleteTags === true) delete next.tags;
@@ -90,7 +91,8 @@ function toRow(bucket: BucketRecord): BucketRow {
     region: bucket.region,
     created_ms: bucket.createdMs,
     versioning: bucket.versioning,
-    ownership: bucket.ownership,
+    // The column predates optional ownership controls: '' stands for none.
+    ownership: bucket.ownership ?? '',
     policy: bucket.policy ?? null,
     tags: bucket.tags === undefined ? null : JSON.stringify(bucket.tags),
   };
@@ -103,8 +105,8 @@ function toBucket(row: BucketRow): BucketRecord {
     region: row.region,
     createdMs: row.created_ms,
     versioning: row.versioning,
-    ownership: row.ownership,
   };
+  if (row.ownership !== '') bucket.ownership = row.ownership as ObjectOwnership;
   if (row.policy !== null) bucket.policy = row.policy;
   if (row.tags !== null) bucket.tags = JSON.parse(row.tags) as Tag[];
   return bucket;

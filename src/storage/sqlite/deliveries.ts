@@ -17,7 +17,7 @@ function prepareStatements(db: Database.Database) {
     selectDelivery: db.prepare('SELECT body FROM deliveries WHERE id = ?').pluck(),
     selectCurrent: db.prepare('SELECT body FROM deliveries WHERE partner_id = ? AND key = ? AND superseded = 0 ORDER BY delivered_ms DESC, id DESC LIMIT 1').pluck(),
     selectOfKey: db.prepare('SELECT body FROM deliveries WHERE partner_id = ? AND key = ? ORDER BY delivered_ms DESC, id DESC').pluck(),
-    selectUnfinished: db.prepare("SELECT body FROM deliveries WHERE status IN ('Received', 'Validating') ORDER BY delivered_ms LIMIT ?").pluck(),
+    selectUnfinished: db.prepare("SELECT body FROM deliveries WHERE status IN ('Received', 'Validating', 'Accepted') ORDER BY delivered_ms LIMIT ?").pluck(),
     insertHistory: db.prepare(`INSERT INTO delivery_history (delivery_id, seq, at_ms, status, note)
       VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM delivery_history WHERE delivery_id = ?), ?, ?, ?)`),
     selectHistory: db.prepare('SELECT delivery_id, at_ms, status, note FROM delivery_history WHERE delivery_id = ? ORDER BY seq'),
