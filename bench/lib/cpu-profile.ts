@@ -30,6 +30,8 @@ export interface ProfileSummary {
   topFrames: FrameShare[];
   /** Self time grouped by where the code lives (our modules, node internals, packages, GC, native). */
   topModules: FrameShare[];
+  /** Our own functions (src/) by inclusive time: the share of busy samples with the function on the stack. */
+  topOwnInclusive: FrameShare[];
 }
 
 function shortUrl(url: string): string {
@@ -90,6 +92,22 @@ export async function summarizeCpuProfile(path: string, lastMs?: number, top = 1
     modules.set(module, (modules.get(module) ?? 0) + us);
   }
   const busyUs = totalUs - idleUs;
+  // Inclusive time of our own functions: walk each sampled node's stack once.
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const inclusive = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const { functionName, url, lineNumber } = byId.get(at)!.callFrame;
+      if (!/\/dist[^/]*\/src\//.test(url)) continue;
+      const frame = `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
+      if (seen.has(frame)) continue;
+      seen.add(frame);
+      inclusive.set(frame, (inclusive.get(frame) ?? 0) + us);
+    }
+  }
   const rank = (m: Map<string, number>): FrameShare[] => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
     .map(([frame, us]) => ({ frame, selfMs: us / 1000, selfPercent: busyUs > 0 ? (us / busyUs) * 100 : 0 }));
   return {
@@ -98,5 +116,6 @@ export async function summarizeCpuProfile(path: string, lastMs?: number, top = 1
     busyPercent: totalUs > 0 ? (busyUs / totalUs) * 100 : 0,
     topFrames: rank(frames),
     topModules: rank(modules),
+    topOwnInclusive: rank(inclusive),
   };
 }

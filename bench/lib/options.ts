@@ -24,6 +24,8 @@ export interface BenchOptions {
   warmupMs: number;
   concurrency: number[];
   smallKeys: number;
+  /** Distinct keys signed ahead for PUTs of new objects. */
+  newPutKeys: number;
   listKeys: number;
   /** Time allowed to fill a bucket for the listing (s3push; peers get peerListFillS and list what they got). */
   listFillS: number;
@@ -126,6 +128,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     warmupMs: quick ? 300 : 500,
     concurrency,
     smallKeys: quick ? 300 : 2_000,
+    newPutKeys: quick ? 5_000 : 40_000,
     listKeys: Math.round(positive('list-keys', values['list-keys'], quick ? 5_000 : 100_000)),
     listFillS: positive('list-fill-s', values['list-fill-s'], quick ? 8 : 300),
     peerListFillS: quick ? 8 : 90,

@@ -13,7 +13,7 @@ import { GiB, KiB, MiB, mbPerSecond, sizeLabel, timeMs } from './measure.js';
 import { RawConnection, RawPool } from './raw-http.js';
 import { createBucket, startS3push, type RunningServer } from './servers.js';
 import type { ProfileWorkload } from './targets.js';
-import { fillKeys, leanOp, precomputeHeads } from '../scenarios/small-objects.js';
+import { fillKeys, leanOp, NewKeyPuts, precomputeHeads } from '../scenarios/small-objects.js';
 
 export interface ProfileReport {
   workload: ProfileWorkload;
@@ -46,8 +46,9 @@ function specs(ctx: BenchContext): Record<ProfileWorkload, WorkloadSpec> {
     const pool = new RawPool(server.port, 64);
     await pool.open();
     try {
-      const result = await runLoad({ concurrency: 64, durationMs: Math.max(3, durationS * 2) * 1000, opsMax: 1_000_000, warmupMs: ctx.options.warmupMs, signal: ctx.signal }, leanOp(pool, heads, op, smallBody));
-      return `${result.opsPerSecond.toFixed(0)} ops/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms${result.errors ? `, ${result.errors} errors` : ''}`;
+      const work = op === 'PUT' ? new NewKeyPuts(server, bucket, ctx.options.newPutKeys, smallBytes).op(pool, smallBody) : leanOp(pool, heads, op, smallBody);
+      const result = await runLoad({ concurrency: 64, durationMs: Math.max(3, durationS * 2) * 1000, opsMax: 1_000_000, warmupMs: ctx.options.warmupMs, signal: ctx.signal, serverPid: server.pid }, work);
+      return `${result.opsPerSecond.toFixed(0)} ops/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, server CPU ${result.serverCpuUsPerOp?.toFixed(0) ?? '?'} µs/op${result.errors ? `, ${result.errors} errors` : ''}`;
     } finally {
       pool.close();
     }
@@ -91,7 +92,7 @@ function specs(ctx: BenchContext): Record<ProfileWorkload, WorkloadSpec> {
       }),
     },
     'put-small': {
-      description: `${sizeLabel(smallBytes)} PUTs, 64 in flight, lean client`,
+      description: `${sizeLabel(smallBytes)} PUTs of new keys, 64 in flight, lean client`,
       prepare: fillSmall,
       work: (server) => smallLoad(server, 'PUT'),
     },

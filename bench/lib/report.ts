@@ -118,7 +118,7 @@ function gap(t: TargetCheck): string {
 
 function profilesMarkdown(profiles: ProfileReport[]): string {
   if (profiles.length === 0) return '';
-  const lines = ['## Profiles', '', 's3push ran under `node --cpu-prof` on each workload alone (data it reads was written by an unprofiled process first). Self time as a share of the busy (non-idle) samples of the server\'s main thread.', ''];
+  const lines = ['## Profiles', '', 's3push ran under `node --cpu-prof` on each workload alone (data it reads was written by an unprofiled process first). Shares are of the busy (non-idle) samples of the server\'s main thread, start-up cut off. The sampler is wall-clock: time the thread spends blocked in a synchronous call (an fsync inside SQLite\'s commit) counts as that call\'s self time. Work on libuv\'s thread pool (file I/O) is not in these tables; the scenarios\' CPU/op figures include it.', ''];
   for (const p of profiles) {
     lines.push(`### ${p.workload}: ${p.description}`);
     lines.push('');
@@ -128,12 +128,15 @@ function profilesMarkdown(profiles: ProfileReport[]): string {
     }
     const s = p.summary;
     lines.push(`While profiled: ${p.measured}. Main thread busy ${s.busyPercent.toFixed(0)}% of ${duration(s.wallMs)}${p.file ? ` (profile: \`${p.file}\`)` : ''}.`, '');
-    lines.push('| by module | self % | | top functions | self % |', '|---|---:|---|---|---:|');
-    const n = Math.max(s.topModules.length, s.topFrames.length);
-    for (let i = 0; i < Math.min(n, 12); i++) {
+    lines.push('| by module (self) | % | top functions (self) | % | our code (inclusive) | % |', '|---|---:|---|---:|---|---:|');
+    const code = (f: { frame: string } | undefined) => (f ? `\`${f.frame.replace(/\|/g, '\\|')}\`` : '');
+    const pct = (f: { selfPercent: number } | undefined) => (f ? f.selfPercent.toFixed(1) : '');
+    for (let i = 0; i < 12; i++) {
       const m = s.topModules[i];
       const f = s.topFrames[i];
-      lines.push(`| ${m ? `\`${m.frame}\`` : ''} | ${m ? m.selfPercent.toFixed(1) : ''} | | ${f ? `\`${f.frame.replace(/\|/g, '\\|')}\`` : ''} | ${f ? f.selfPercent.toFixed(1) : ''} |`);
+      const o = s.topOwnInclusive?.[i];
+      if (!m && !f && !o) break;
+      lines.push(`| ${code(m)} | ${pct(m)} | ${code(f)} | ${pct(f)} | ${code(o)} | ${pct(o)} |`);
     }
     lines.push('');
   }

@@ -53,6 +53,31 @@ export function leanOp(pool: RawPool, heads: SmallHeads, op: SmallOp, body: Buff
   };
 }
 
+/**
+ * PUTs of new keys, as warp's PUT does: heads for `count` distinct keys signed ahead, taken in
+ * turn by every run (warm-up included); past `count` they wrap around and overwrite.
+ */
+export class NewKeyPuts {
+  readonly heads: Buffer[] = [];
+  #next = 0;
+
+  constructor(server: RunningServer, bucketName: string, count: number, sizeBytes: number) {
+    for (let i = 0; i < count; i++) this.heads.push(server.lean.putHead(bucketName, `new/k${String(i).padStart(7, '0')}`, sizeBytes));
+  }
+
+  get wrapped(): boolean {
+    return this.#next > this.heads.length;
+  }
+
+  op(pool: RawPool, body: Buffer): (worker: number, index: number) => Promise<void> {
+    return async (worker) => {
+      const head = this.heads[this.#next++ % this.heads.length]!;
+      const response = await pool.connections[worker]!.request({ head, body });
+      if (response.status !== 200) throw new Error(`PUT: ${response.status} ${errorCodeOf(response)}`);
+    };
+  }
+}
+
 /** Fills every key once with bounded concurrency and time (so GET and HEAD never miss). */
 export async function fillKeys(ctx: BenchContext, server: RunningServer, heads: SmallHeads, body: Buffer, timeMs: number): Promise<LoadResult> {
   const pool = new RawPool(server.port, 16);
@@ -115,10 +140,12 @@ async function measureServer(ctx: BenchContext, server: RunningServer, clients: 
   const keys = ctx.options.smallKeys;
   await createBucket(server, bucket);
   const heads = precomputeHeads(server, bucket, keys, sizeBytes);
+  const newKeys = new NewKeyPuts(server, bucket, ctx.options.newPutKeys, sizeBytes);
   const fill = await fillKeys(ctx, server, heads, body, 60_000);
   if (fill.errors > 0 && fill.ops === 0) throw new Error(`filling ${keys} keys failed: ${fill.firstError}`);
   ctx.log(`  ${server.name}: ${fill.ops} keys filled (${fill.opsPerSecond.toFixed(0)}/s, c16)${fill.ops < keys ? ' — time bound hit, GET/HEAD use what exists' : ''}`);
   const keysPresent = Math.max(1, fill.ops);
+  const sdkNewKeys = { next: 0 };
 
   for (const c of concurrency) {
     for (const client of clients) {
@@ -130,8 +157,8 @@ async function measureServer(ctx: BenchContext, server: RunningServer, clients: 
           for (const op of smallOps) {
             const load = { concurrency: c, durationMs: durationS * 1000, opsMax, warmupMs: ctx.options.warmupMs, signal: ctx.signal, serverPid: server.pid };
             const result = pool
-              ? await runLoad(load, leanOp(pool, heads, op, body, op === 'PUT' ? keys : keysPresent))
-              : await runLoad(load, sdkOp(sdk!, op, body, keysPresent));
+              ? await runLoad(load, op === 'PUT' ? newKeys.op(pool, body) : leanOp(pool, heads, op, body, keysPresent))
+              : await runLoad(load, sdkOp(sdk!, op, body, keysPresent, sdkNewKeys));
             record(cells, smallRow(op, sizeBytes, c), client, server.name, result);
             ctx.log(`  ${server.name} ${client} ${op} c${c}: ${result.opsPerSecond.toFixed(0)} ops/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms; CPU/op server ${result.serverCpuUsPerOp?.toFixed(0) ?? '?'} µs, client ${result.clientCpuUsPerOp.toFixed(0)} µs${result.errors ? ` (${result.errors} errors: ${result.firstError})` : ''}`);
           }
@@ -144,10 +171,10 @@ async function measureServer(ctx: BenchContext, server: RunningServer, clients: 
   }
 }
 
-function sdkOp(client: ReturnType<typeof sdkClient>, op: SmallOp, body: Buffer, keys: number): (worker: number, index: number) => Promise<void> {
+function sdkOp(client: ReturnType<typeof sdkClient>, op: SmallOp, body: Buffer, keys: number, newKeys: { next: number }): (worker: number, index: number) => Promise<void> {
   return async (_worker, index) => {
     const Key = smallKey(((index % keys) + keys) % keys);
-    if (op === 'PUT') await client.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: body }));
+    if (op === 'PUT') await client.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `new/sdk${String(newKeys.next++).padStart(7, '0')}`, Body: body }));
     else if (op === 'HEAD') await client.s3.send(new HeadObjectCommand({ Bucket: bucket, Key }));
     else {
       const out = await client.s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
@@ -188,7 +215,8 @@ export const smallObjects: Scenario = {
       notes: [
         `Closed loop: N clients each keep one request in flight for ${ctx.options.durationS} s per run (after a short untimed warm-up); ops/s over the run, p50/p99 over its requests; median of ${ctx.options.runs} runs.`,
         'null = the do-nothing node:http endpoint (discards PUT bodies, answers GET/HEAD from memory): the ceiling of this machine with this client — for the lean client, the load generator\'s own ceiling.',
-        `lean = precomputed SigV4 heads (UNSIGNED-PAYLOAD) over N keep-alive sockets, no header parsing beyond status and length; ${ctx.options.smallKeys} keys cycled, written once before GET/HEAD.`,
+        `lean = precomputed SigV4 heads (UNSIGNED-PAYLOAD) over N keep-alive sockets, no header parsing beyond status and length. PUT writes new keys (as warp does; ${ctx.options.newPutKeys.toLocaleString('en-US')} signed ahead); GET/HEAD cycle over ${ctx.options.smallKeys} keys written once before.`,
+        'CPU/op: server CPU time (user + system, all threads, /proc/<pid>/stat) and load-generator CPU time per request over the timed part; unlike the rates, these hardly change with other load on the machine.',
         'sdk = AWS SDK v3 S3Client, keep-alive agent with maxSockets = N, default checksums (CRC32 on PUT, response validation on GET).',
         'Client and server share the same 2 cores: every figure includes the client\'s CPU.',
       ],
