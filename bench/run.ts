@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { benchPaths, type BenchContext, type Scenario } from './lib/context.js';
 import { describeMachine } from './lib/machine.js';
 import { formatNumber } from './lib/measure.js';
@@ -123,7 +123,8 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     const report: RunReport = {
-      startedAt, mode: options.quick ? 'quick' : 'full', command: `npm run bench --${argv.length ? ' ' + argv.join(' ') : ''}`,
+      startedAt, mode: options.quick ? 'quick' : 'full',
+      command: basename(paths.distRoot) === 'dist' ? `npm run bench --${argv.length ? ' ' + argv.join(' ') : ''}` : `node ${relative(paths.repoRoot, join(paths.distRoot, 'bench', 'run.js'))} ${argv.join(' ')}`.trim(),
       options, machine, loadAverageEnd: loadavg(), elapsedMs: performance.now() - started, scenarios: [...earlier.values()], targets, profiles,
     };
     const written = await writeReport(outDir, report);

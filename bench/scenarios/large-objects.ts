@@ -167,11 +167,13 @@ async function measureServer(ctx: BenchContext, server: RunningServer, w: Worklo
     const slowReason = await tooSlow('put-parallel');
     if (slowReason || !putOk) {
       const reason = slowReason ?? 'the 1-stream PUT was not run or failed';
+      ctx.log(`  ${server.name} ${parallel} in parallel: not run (${reason})`);
       putParallel.not(server.name, 'not run', reason);
       getParallel.not(server.name, 'not run', reason);
       rssRow.not(server.name, 'not run', reason);
     } else if (server.name !== 's3push' && singleStreamRssMiB * parallel > budgetMiB) {
       const reason = `one ${size} PUT took the server to ${singleStreamRssMiB.toFixed(0)} MiB RSS (it holds bodies in memory); ${parallel} in parallel would exceed the ${budgetMiB.toFixed(0)} MiB allowed on this shared machine`;
+      ctx.log(`  ${server.name} ${parallel} in parallel: not run (${reason})`);
       putParallel.not(server.name, 'not run', reason);
       getParallel.not(server.name, 'not run', reason);
       rssRow.not(server.name, 'not run', reason);
@@ -204,11 +206,14 @@ async function measureServer(ctx: BenchContext, server: RunningServer, w: Worklo
 
 async function measureSdk(ctx: BenchContext, server: RunningServer, w: Workloads, sizeBytes: number, source: Buffer, timeoutMs: number, tooSlow: (kind: ProbeKind) => Promise<string | undefined>): Promise<void> {
   const size = sizeLabel(sizeBytes);
+  const notRun = new Set<string>();
   for (const [kind, row] of [['put', largeRows.putBuffer(size)], ['put-chunked', largeRows.putChunked(size)], ['get', largeRows.get(size)]] as const) {
     const reason = await tooSlow(kind);
-    if (reason) w.row(row, 'sdk').not(server.name, 'not run', reason);
+    if (!reason) continue;
+    w.row(row, 'sdk').not(server.name, 'not run', reason);
+    notRun.add(row);
   }
-  const skip = (row: string) => w.row(row, 'sdk').row.cells.some((c) => c.server === server.name);
+  const skip = (row: string) => notRun.has(row);
   const client = sdkClient(server, parallel);
   const body = Buffer.allocUnsafe(sizeBytes);
   for (let at = 0; at < sizeBytes; at += source.length) source.copy(body, at, 0, Math.min(source.length, sizeBytes - at));

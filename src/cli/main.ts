@@ -5,18 +5,19 @@ import { registerAccount } from './account-command.js';
 import { registerExplain } from './explain-command.js';
 import { registerOnboard } from './onboard-command.js';
 import { registerDeliveries } from './deliveries-command.js';
+import { registerWebhooks } from './webhooks-command.js';
 import { CliError } from './admin-client.js';
 
 export function buildProgram(): Command {
   const program = new Command('s3push')
     .description('S3 Push Delivery: an AWS-compatible endpoint, ingest pipeline and portal for media deliveries')
-    .showHelpAfterError()
     .exitOverride();
   registerServe(program);
   registerAccount(program);
   registerExplain(program);
   registerOnboard(program);
   registerDeliveries(program);
+  registerWebhooks(program);
   return program;
 }
 

@@ -1,12 +1,11 @@
-// `s3push serve`: the embedded default — one process with the AWS endpoint (and, later, the portal).
+// `s3push serve`: the embedded default — one process with the AWS endpoint and Slate, the portal, on its own port.
 import type { Command } from 'commander';
-import { startServer } from '../main/start-server.js';
 
 interface ServeOptions { data: string; port: string; portalPort: string; host: string; region: string; domain: string[]; deliveryBucket?: string; quiet?: boolean }
 
 export function registerServe(program: Command): void {
   program.command('serve')
-    .description('run s3push: AWS-compatible endpoint (S3, S3 Control, IAM, STS) on one port')
+    .description('run s3push: AWS-compatible endpoint (S3, S3 Control, IAM, STS) on one port, Slate on another')
     .option('--data <dir>', 'data directory (env S3PUSH_DATA)', process.env['S3PUSH_DATA'] ?? './.s3push')
     .option('--port <port>', 'AWS endpoint port', '9000')
     .option('--portal-port <port>', 'Slate portal port', '9001')
@@ -17,8 +16,11 @@ export function registerServe(program: Command): void {
     .option('--quiet', 'log only warnings and errors')
     .action(async (options: ServeOptions) => {
       const port = parsePort(options.port, '--port');
+      const portalPort = parsePort(options.portalPort, '--portal-port');
+      // Loaded here, not at the top: the admin commands never pay for the server's modules.
+      const { startServer } = await import('../main/start-server.js');
       const server = await startServer({
-        dataDir: options.data, port, host: options.host, region: options.region, domains: options.domain,
+        dataDir: options.data, port, portalPort, host: options.host, region: options.region, domains: options.domain,
         ...(options.deliveryBucket ? { deliveryBucket: options.deliveryBucket } : {}),
         quiet: options.quiet ?? false,
       });
@@ -29,7 +31,8 @@ export function registerServe(program: Command): void {
         `platform account:    ${platform.accountId}`,
         `delivery bucket:     ${platform.deliveryBucket}`,
         `credentials:         ${layout.credentials} (profile "platform")`,
-        `portal login:        ${layout.portalLogin}`,
+        `Slate (portal):      ${server.portalUrl ?? '(not started)'}`,
+        `portal login:        ${layout.portalLogin} (user "operator" and its first password)`,
       ];
       if (platform.created) lines.push('first start: platform account, delivery bucket and credentials created');
       process.stdout.write(lines.join('\n') + '\n');

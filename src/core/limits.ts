@@ -23,6 +23,13 @@ export const limits = {
   partSizeBytesMax: 5 * GiB,
   uploadsListedMax: 1000,
   partsListedMax: 1000,
+  /**
+   * A completed upload is remembered this long so that a repeated CompleteMultipartUpload (a client
+   * retrying after a lost response) gets the same answer, as on AWS…
+   */
+  completedUploadRetentionMs: 24 * 60 * 60 * 1000,
+  /** …and at most this many are remembered (the oldest are forgotten first). */
+  completedUploadsRememberedMax: 10_000,
 
   // Buckets and listing.
   bucketNameLengthMin: 3,
@@ -37,6 +44,10 @@ export const limits = {
   policyBytesMax: 20 * KiB,
   accessPointPolicyBytesMax: 20 * KiB,
   queryFormBodyBytesMax: 1 * MiB,
+  /** POST Object: the form fields and boundaries before the file (AWS: 20 KB); more is MaxPostPreDataLengthExceededError. */
+  postFormFieldsBytesMax: 20 * KiB,
+  /** POST Object: what may follow the file (ignored fields, the closing boundary) and is read and discarded. */
+  postFormTrailerBytesMax: 20 * KiB,
   jsonBodyBytesMax: 1 * MiB,
   awsChunkHeaderBytesMax: 4 * KiB,
   awsChunkTrailerBytesMax: 4 * KiB,
@@ -82,11 +93,36 @@ export const limits = {
   /** Validation deadlines add the time to read the whole object at this rate (whole-file hashing). */
   validatorThroughputBytesPerSecondMin: 50 * MiB,
   validatorReadBytesMax: 64 * MiB,
-  webhookAttemptsMax: 8,
+  webhookAttemptsMax: 12,
   webhookTimeoutMs: 10_000,
-  webhookBackoffBaseMs: 2_000,
+  webhookBackoffBaseMs: 5_000,
   webhookPayloadBytesMax: 64 * KiB,
   eventsFeedClientsMax: 256,
+
+  // Slate (the portal).
+  /** A session unused for this long ends. */
+  portalSessionIdleMs: 12 * 60 * 60 * 1000,
+  /** A session ends this long after login, however active. */
+  portalSessionLifetimeMs: 7 * 24 * 60 * 60 * 1000,
+  /** last-seen is written at most this often per session (a write per request would cost an fsync each). */
+  portalSessionTouchIntervalMs: 60_000,
+  /** Failed logins are counted in fixed windows of this length… */
+  portalLoginWindowMs: 15 * 60 * 1000,
+  /** …at most this many from one source address… */
+  portalLoginFailuresPerIpMax: 20,
+  /** …and this many for one user name, before further attempts are refused until the window ends. */
+  portalLoginFailuresPerUserMax: 5,
+  /** Addresses and user names tracked by the login limiter; the oldest are forgotten first. */
+  portalLoginTrackedKeysMax: 10_000,
+  portalPasswordLengthMin: 12,
+  portalPasswordLengthMax: 256,
+  portalFormBodyBytesMax: 64 * KiB,
+  /** A comment line on every events-feed stream this often, so proxies and browsers keep it open. */
+  portalEventsHeartbeatMs: 15_000,
+  /** An events-feed client with more unsent output than this is too slow and is disconnected. */
+  portalEventsBufferedBytesMax: 1 * MiB,
+  /** Recent deliveries the dashboard looks through for its slowest validations. */
+  portalSlowestValidationsSampleMax: 500,
 
   // Server behaviour.
   bodyIdleTimeoutMs: 60_000,

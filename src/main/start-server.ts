@@ -26,6 +26,16 @@ import { createDeliveryPlatform, type DeliveryPlatform } from './start-delivery.
 import { createAdminHandler } from '../api/admin/handle-admin.js';
 import { createJsonApi, jsonApiRoutes } from '../portal/json-api/json-api.js';
 import { actorResolver } from '../portal/json-api/actor-from-principal.js';
+import { WebhookDispatcher, type WebhookSettings } from '../delivery/webhooks/webhook-dispatcher.js';
+import { webhookRoutes } from '../portal/json-api/webhook-routes.js';
+import { openApiRoute } from '../portal/json-api/openapi.js';
+import { deliveryView } from '../portal/json-api/views.js';
+import type { Route } from '../portal/json-api/router.js';
+// Slate, the portal (its own port).
+import { startPortal, type PortalServer } from '../portal/portal-server.js';
+import { userRoutes } from '../portal/json-api/user-routes.js';
+import { dashboardRoutes } from '../portal/json-api/dashboard-routes.js';
+import { operatorPasswordSetting } from '../portal/auth/portal-auth.js';
 
 export interface ServerOptions {
   dataDir: string;
@@ -37,9 +47,13 @@ export interface ServerOptions {
   /** Extra base host names for virtual-host-style addressing (localhost and 127.0.0.1 are always on). */
   domains?: string[];
   deliveryBucket?: string;
+  /** Slate's port (0 picks a free one); undefined: no portal (most tests need only the AWS endpoint). */
+  portalPort?: number;
   quiet?: boolean;
   clock?: Clock;
   log?: Logger;
+  /** Webhook timeouts, back-off and attempt limits (defaults: core/limits.ts). */
+  webhooks?: WebhookSettings;
 }
 
 export interface RunningServer {
@@ -49,6 +63,11 @@ export interface RunningServer {
   layout: DataDirLayout;
   services: Services;
   delivery: DeliveryPlatform;
+  webhooks: WebhookDispatcher;
+  /** Slate, when portalPort was given; portalPort and portalUrl say where it listens. */
+  portal?: PortalServer;
+  portalPort?: number;
+  portalUrl?: string;
   close(): Promise<void>;
 }
 
@@ -96,7 +115,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // The endpoint is known once listening; generated partner commands read it later.
   const platformInfo = { accountId: platform.accountId, deliveryBucket: platform.deliveryBucket, region, endpoint: '' };
   const delivery = await createDeliveryPlatform(services, stores.deliveries, platformInfo);
-  const jsonApi = createJsonApi(jsonApiRoutes({ services, delivery: delivery.context }));
+  const webhooks = new WebhookDispatcher(delivery.context, deliveryView, options.webhooks);
+  const jsonContext = { services, delivery: delivery.context };
+  const portalRoutes = [...userRoutes({ users: stores.portal, deliveries: stores.deliveries, clock }), ...dashboardRoutes(stores.deliveries)];
+  const routes: Route[] = jsonApiRoutes(jsonContext, [...webhookRoutes(jsonContext, webhooks), ...portalRoutes, openApiRoute(() => routes)]);
+  const jsonApi = createJsonApi(routes);
 
   const server = createServer({ maxHeaderSize: limits.headerBytesMax, requestTimeout: 0, headersTimeout: limits.headersTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs });
   const handler = createRequestHandler(services, {
@@ -107,12 +130,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   server.on('request', handler);
   server.on('checkContinue', handler);
+  // Node answers unknown Expect values with 417 itself unless someone listens; S3 ignores them.
+  server.on('checkExpectation', handler);
   server.maxConnections = limits.connectionsMax;
   server.setTimeout(limits.bodyIdleTimeoutMs, (socket) => socket.destroy());
   const port = await listen(server, options.port, options.host ?? '127.0.0.1');
   const endpoint = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
   platformInfo.endpoint = endpoint;
+  webhooks.start(delivery.validation);
   await delivery.ingest.start();
+
+  const portal = options.portalPort === undefined ? undefined : await startPortal({
+    host: options.host ?? '127.0.0.1', port: options.portalPort, api: jsonApi, users: stores.portal, statuses: delivery.validation,
+    clock, log, bootstrapOperatorHash: await meta.getSetting(operatorPasswordSetting),
+  });
 
   return {
     endpoint,
@@ -121,12 +152,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     layout,
     services,
     delivery,
+    webhooks,
+    ...(portal ? { portal, portalPort: portal.port, portalUrl: portal.url } : {}),
     async close() {
+      await portal?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await delivery.stop();
+      await webhooks.stop();
       await collector.stop();
       await stores.close();
     },

@@ -12,7 +12,8 @@ export const bucketOperationKinds = [
   'GetBucketAcl', 'PutBucketAcl', 'DeleteObjects', 'PostObject',
   'GetBucketCors', 'GetBucketLifecycleConfiguration', 'GetBucketWebsite', 'GetBucketLogging',
   'GetBucketNotificationConfiguration', 'GetBucketRequestPayment', 'GetBucketAccelerateConfiguration',
-  'GetObjectLockConfiguration', 'GetPublicAccessBlock', 'GetBucketReplication',
+  'GetObjectLockConfiguration', 'GetPublicAccessBlock', 'PutPublicAccessBlock', 'DeletePublicAccessBlock',
+  'GetBucketReplication',
 ] as const;
 
 export const objectOperationKinds = [
@@ -55,10 +56,11 @@ const bucketRoutes: Record<string, Record<string, BucketOperationKind>> = {
   PUT: {
     versioning: 'PutBucketVersioning', policy: 'PutBucketPolicy', tagging: 'PutBucketTagging',
     ownershipControls: 'PutBucketOwnershipControls', encryption: 'PutBucketEncryption', acl: 'PutBucketAcl',
+    publicAccessBlock: 'PutPublicAccessBlock',
   },
   DELETE: {
     policy: 'DeleteBucketPolicy', tagging: 'DeleteBucketTagging', ownershipControls: 'DeleteBucketOwnershipControls',
-    encryption: 'DeleteBucketEncryption',
+    encryption: 'DeleteBucketEncryption', publicAccessBlock: 'DeletePublicAccessBlock',
   },
   POST: { delete: 'DeleteObjects' },
   HEAD: {},

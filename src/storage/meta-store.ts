@@ -17,6 +17,7 @@ import type {
   AccountRecord,
   BucketPatch,
   BucketRecord,
+  CompletedUpload,
   ListObjectsPage,
   ListObjectsQuery,
   ListPartsPage,
@@ -86,6 +87,8 @@ export interface CompleteInput {
   version: NewObjectVersion;
   /** Part numbers the client listed, ascending; every other part of the upload is released. */
   partNumbers: number[];
+  /** Remembered with the completion (see CompletedUpload), so that a repeat can be recognised. */
+  partsDigest: string;
   conditions?: WriteConditions;
 }
 
@@ -108,7 +111,10 @@ export interface MetaStore {
   getBucket(name: string): Promise<BucketRecord | undefined>;
   listBuckets(accountId: string): Promise<BucketRecord[]>;
   updateBucket(name: string, patch: BucketPatch): Promise<BucketRecord>;
-  /** Fails with BucketNotEmpty while any version, delete marker or upload remains. */
+  /**
+   * Fails with BucketNotEmpty while any version or delete marker remains; aborts in-progress uploads (as
+   * AWS does) and forgets the bucket's configurations (public access block) and remembered completions.
+   */
   deleteBucket(name: string): Promise<void>;
 
   // Object versions.
@@ -130,7 +136,14 @@ export interface MetaStore {
   getParts(uploadId: string, partNumbers: number[]): Promise<UploadPart[]>;
   listParts(uploadId: string, afterPartNumber: number, maxParts: number): Promise<ListPartsPage>;
   listUploads(bucket: string, query: ListUploadsQuery): Promise<ListUploadsPage>;
+  /**
+   * Creates the version, drops the upload and, in the same transaction, remembers the completion;
+   * completions older than limits.completedUploadRetentionMs (by completion time) or beyond
+   * limits.completedUploadsRememberedMax (oldest first) are forgotten.
+   */
   completeUpload(input: CompleteInput): Promise<ObjectVersion>;
+  /** A remembered completion of this upload of this key; it may be older than the retention (not yet pruned). */
+  getCompletedUpload(bucket: string, key: string, uploadId: string): Promise<CompletedUpload | undefined>;
   abortUpload(bucket: string, key: string, uploadId: string): Promise<void>;
 
   // Blob lifecycle.

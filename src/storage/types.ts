@@ -30,15 +30,27 @@ export interface BucketRecord {
   /** Bucket policy JSON text, exactly as stored by PutBucketPolicy. */
   policy?: string | undefined;
   tags?: Tag[] | undefined;
+  /** Absent until PutPublicAccessBlock (and after DeletePublicAccessBlock). */
+  publicAccessBlock?: PublicAccessBlock | undefined;
 }
 
-export type BucketPatch = Partial<Pick<BucketRecord, 'versioning' | 'ownership' | 'policy' | 'tags'>> & {
+/** S3 Block Public Access settings of a bucket (PutPublicAccessBlock). */
+export interface PublicAccessBlock {
+  blockPublicAcls: boolean;
+  ignorePublicAcls: boolean;
+  blockPublicPolicy: boolean;
+  restrictPublicBuckets: boolean;
+}
+
+export type BucketPatch = Partial<Pick<BucketRecord, 'versioning' | 'ownership' | 'policy' | 'tags' | 'publicAccessBlock'>> & {
   /** Set to true to remove the bucket policy (policy field is ignored then). */
   deletePolicy?: boolean;
   /** Set to true to remove the ownership controls. */
   deleteOwnership?: boolean;
   /** Set to true to remove the tag set. */
   deleteTags?: boolean;
+  /** Set to true to remove the public access block (publicAccessBlock is ignored then). */
+  deletePublicAccessBlock?: boolean;
 };
 
 /** A run of bytes in an immutable blob. Objects and parts are ordered lists of extents. */
@@ -134,6 +146,26 @@ export interface MultipartUpload {
   checksumType?: ChecksumType | undefined;
   ownerAccountId: string;
   initiator: WriterInfo;
+}
+
+/**
+ * A multipart upload that was completed, remembered for a while (limits.completedUploadRetentionMs) so
+ * that a repeated CompleteMultipartUpload with the same part list gets the first answer again, as on AWS.
+ */
+export interface CompletedUpload {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  completedMs: number;
+  /** The version the completion created (it may have been overwritten or deleted since). */
+  versionId: string;
+  /** Whether the answer named that version (the bucket's versioning was Enabled). */
+  versionIdReported: boolean;
+  /** Unquoted `hex-N`. */
+  etag: string;
+  checksum?: StoredChecksum | undefined;
+  /** Identifies the part list the client sent (numbers and ETags); a repeat must send the same list. */
+  partsDigest: string;
 }
 
 export interface UploadPart {

@@ -29,7 +29,9 @@ describe('rclone', { skip: skipUnless('rclone') }, () => {
     config = join(dir, 'rclone.conf');
     const { accessKeyId, secretAccessKey } = server.platform;
     const remote = (name: string, extra: string) =>
-      `[${name}]\ntype = s3\nprovider = Other\naccess_key_id = ${accessKeyId}\nsecret_access_key = ${secretAccessKey}\nregion = us-east-1\n${extra}\n`;
+      // rclone sends `x-amz-acl: private` unless told otherwise; buckets with ACLs disabled (BucketOwnerEnforced,
+      // the default on AWS and here) accept only bucket-owner-full-control, so configure it as on AWS.
+      `[${name}]\ntype = s3\nprovider = Other\naccess_key_id = ${accessKeyId}\nsecret_access_key = ${secretAccessKey}\nregion = us-east-1\nacl = bucket-owner-full-control\n${extra}\n`;
     await writeFile(config, [
       remote('s3p', `endpoint = ${server.endpoint}\nforce_path_style = true`),
       remote('s3v2', `endpoint = ${server.endpoint}\nforce_path_style = true\nv2_auth = true`),

@@ -369,9 +369,9 @@ describe('S3 listing', () => {
 
   describe('encoding-type=url', () => {
     const keys = ['enc/a b', 'enc/a+b', 'enc/100%', 'enc/ü', 'enc/x=y&z', 'enc/~t', 'enc/*s', 'enc/(p)!\'', 'enc/sub dir/k', 'enc/tab\there', 'enc/<lt>'];
-    /** AWS's form: Java URLEncoder with '/' kept (space → '+'; * - . _ kept; ~ and all else %XX). */
+    /** AWS's form: '/' and * - . _ kept, a space as %20 (Ceph s3-tests test_bucket_list_encoding_basic), all else %XX. */
     const encoded: Record<string, string> = {
-      'enc/a b': 'enc/a+b', 'enc/a+b': 'enc/a%2Bb', 'enc/100%': 'enc/100%25', 'enc/ü': 'enc/%C3%BC', 'enc/x=y&z': 'enc/x%3Dy%26z',
+      'enc/a b': 'enc/a%20b', 'enc/a+b': 'enc/a%2Bb', 'enc/100%': 'enc/100%25', 'enc/ü': 'enc/%C3%BC', 'enc/x=y&z': 'enc/x%3Dy%26z',
       'enc/~t': 'enc/%7Et', 'enc/*s': 'enc/*s', 'enc/(p)!\'': 'enc/%28p%29%21%27', 'enc/tab\there': 'enc/tab%09here', 'enc/<lt>': 'enc/%3Clt%3E',
     };
     before(async () => putAll('enc', keys));
@@ -382,9 +382,9 @@ describe('S3 listing', () => {
       }));
       assert.equal(output!.EncodingType, 'url');
       assert.equal(output!.Prefix, 'enc/');
-      assert.equal(output!.Delimiter, '+');
+      assert.equal(output!.Delimiter, '%20');
       assert.equal(output!.StartAfter, 'enc/%28');
-      assert.deepEqual(output!.CommonPrefixes?.map((p) => p.Prefix), ['enc/a+', 'enc/sub+']);
+      assert.deepEqual(output!.CommonPrefixes?.map((p) => p.Prefix), ['enc/a%20', 'enc/sub%20']);
       const listed = output!.Contents!.map((c) => c.Key!);
       const expected = keys.filter((k) => byUtf8(k, 'enc/(') > 0 && !k.includes(' ', 4)).sort(byUtf8).map((k) => encoded[k]!);
       assert.deepEqual(listed, expected);
@@ -410,7 +410,7 @@ describe('S3 listing', () => {
       const { output, raw: response } = await raw.send<{ Marker?: string; NextMarker?: string; Contents?: { Key?: string }[] }>(new ListObjectsCommand({
         Bucket: 'enc', Marker: 'enc/a b', Delimiter: '/', Prefix: 'enc/', MaxKeys: 1, EncodingType: 'url',
       }));
-      assert.equal(output!.Marker, 'enc/a+b');
+      assert.equal(output!.Marker, 'enc/a%20b');
       assert.equal(output!.NextMarker, 'enc/a%2Bb');
       assert.deepEqual(output!.Contents?.map((c) => c.Key), ['enc/a%2Bb']);
       assert.equal(xmlOne(response.body, 'EncodingType'), 'url');
@@ -421,7 +421,7 @@ describe('S3 listing', () => {
       assert.equal(xmlOne(response.body, 'EncodingType'), undefined);
       assert.deepEqual(xmlAll(response.body, 'Key'), ['enc/a b', 'enc/a+b']);
       const encodedResponse = await raw.request({ method: 'GET', path: '/enc', query: { 'list-type': '2', prefix: 'enc/a', 'encoding-type': 'url' } });
-      assert.deepEqual(xmlAll(encodedResponse.body, 'Key'), ['enc/a+b', 'enc/a%2Bb']);
+      assert.deepEqual(xmlAll(encodedResponse.body, 'Key'), ['enc/a%20b', 'enc/a%2Bb']);
       assert.equal(xmlOne(encodedResponse.body, 'Prefix'), 'enc/a');
     });
 
@@ -539,9 +539,9 @@ describe('S3 listing', () => {
     test('encoding-type=url encodes Key, KeyMarker and NextKeyMarker but not version ids', async () => {
       await putAll('versions-enc', ['v a', 'v+b']);
       const out = await s3.send(new ListObjectVersionsCommand({ Bucket: 'versions-enc', EncodingType: 'url', KeyMarker: 'v ', MaxKeys: 1 }));
-      assert.equal(out.KeyMarker, 'v+');
-      assert.deepEqual(out.Versions?.map((v) => [v.Key, v.VersionId]), [['v+a', 'null']]);
-      assert.equal(out.NextKeyMarker, 'v+a');
+      assert.equal(out.KeyMarker, 'v%20');
+      assert.deepEqual(out.Versions?.map((v) => [v.Key, v.VersionId]), [['v%20a', 'null']]);
+      assert.equal(out.NextKeyMarker, 'v%20a');
       assert.equal(out.NextVersionIdMarker, 'null');
     });
   });
@@ -611,7 +611,7 @@ describe('S3 listing', () => {
 
     test('encoding-type=url encodes the keys; invalid max-uploads is InvalidArgument', async () => {
       const out = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'v', EncodingType: 'url' }));
-      assert.deepEqual(out.Uploads?.map((u) => u.Key), ['v+w']);
+      assert.deepEqual(out.Uploads?.map((u) => u.Key), ['v%20w']);
       assert.equal(out.EncodingType, 'url');
       const response = await raw.request({ method: 'GET', path: `/${bucket}`, query: { uploads: '', 'max-uploads': '-1' } });
       assert.equal(response.status, 400);

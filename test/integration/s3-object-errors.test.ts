@@ -149,9 +149,11 @@ describe('encryption headers', () => {
 describe('ACL headers on a BucketOwnerEnforced bucket', () => {
   // https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html: with ACLs disabled only
   // bucket-owner-full-control (and private) are accepted; other ACLs fail with AccessControlListNotSupported.
-  test('bucket-owner-full-control and private are accepted', async () => {
+  // AWS object-ownership docs: with ACLs disabled only bucket-owner-full-control (or no ACL) is accepted;
+  // s3-tests test_create_bucket_bucket_owner_enforced checks that `private` is refused.
+  test('bucket-owner-full-control is accepted, private is AccessControlListNotSupported', async () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'acl-ok', Body: 'a', ACL: 'bucket-owner-full-control' }));
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'acl-private', Body: 'a', ACL: 'private' }));
+    await expectS3Error(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'acl-private', Body: 'a', ACL: 'private' })), { code: 'AccessControlListNotSupported', status: 400 });
     await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'acl-ok-mpu', ACL: 'bucket-owner-full-control' }));
     await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'acl-ok-copy', CopySource: `${bucket}/acl-ok`, ACL: 'bucket-owner-full-control' }));
   });
@@ -188,9 +190,10 @@ describe('other refusals', () => {
     await expectS3Error(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'sc', Body: 'x', StorageClass: 'PLATINUM' as 'STANDARD' })), { code: 'InvalidStorageClass', status: 400 });
   });
 
-  test('x-amz-tagging with more than 10 tags, a duplicate key or an aws: prefix is 400 InvalidTag', async () => {
+  test('x-amz-tagging: more than 10 tags is 400 BadRequest; a duplicate key, an aws: prefix or a bad character is 400 InvalidTag', async () => {
     const eleven = Array.from({ length: 11 }, (_, i) => `k${i}=v`).join('&');
-    for (const tagging of [eleven, 'a=1&a=2', 'aws:owner=me', `${'k'.repeat(129)}=v`, `k=${'v'.repeat(257)}`]) {
+    await expectS3Error(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'tags', Body: 'x', Tagging: eleven })), { code: 'BadRequest', status: 400 });
+    for (const tagging of ['a=1&a=2', 'aws:owner=me', `${'k'.repeat(129)}=v`, `k=${'v'.repeat(257)}`, 'k=a%2Cb']) {
       await expectS3Error(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'tags', Body: 'x', Tagging: tagging })), { code: 'InvalidTag', status: 400 });
     }
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'tags', Body: 'x', Tagging: Array.from({ length: 10 }, (_, i) => `k${i}=v`).join('&') }));

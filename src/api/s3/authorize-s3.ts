@@ -30,12 +30,32 @@ export async function authorizeS3(ctx: RequestContext, access: BucketAccess, req
   throw new S3Error('AccessDenied', message);
 }
 
+/** Bucket policy actions the owner account's root user may always perform, so a policy cannot lock it out. */
+const rootLockoutGuard = new Set(['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy']);
+
 /** The decision itself, for callers that branch on it (e.g. 404 vs 403 for a missing key). */
 export async function decideS3(ctx: RequestContext, access: BucketAccess, request: S3AuthorizationRequest): Promise<Decision> {
   const { principal, services } = ctx;
+  // AWS: "the root principal of the bucket owner account can perform GetBucketPolicy, PutBucketPolicy and
+  // DeleteBucketPolicy even if the bucket policy explicitly denies the root principal."
+  if (principal.kind === 'Root' && principal.accountId === access.bucket.accountId && rootLockoutGuard.has(request.action) && !access.accessPoint) {
+    return { effect: 'Allow', reason: '', statements: [] };
+  }
   const callerPolicies = await services.identityPolicies.forPrincipal(principal);
   const target = { bucket: access.bucket, accessPoint: access.accessPoint, key: request.key };
   return authorize(s3AuthorizeInput(principal, callerPolicies, request.action, target, { ...s3ConditionContext(ctx, request), ...request.context }, services.policyCache));
+}
+
+/**
+ * s3:ExistingObjectTag/<key> condition keys: the tags of the object a request acts on. Loaded only when a
+ * resource policy in play mentions them (reading the version costs a query).
+ */
+export async function existingObjectTagContext(ctx: RequestContext, access: BucketAccess, key: string, versionId: string | undefined): Promise<ConditionContext | undefined> {
+  const mentions = (text: string | undefined) => text !== undefined && text.includes('ExistingObjectTag');
+  if (!mentions(access.bucket.policy) && !mentions(access.accessPoint?.policy)) return undefined;
+  const version = await ctx.services.meta.getObjectVersion(access.bucket.name, key, versionId);
+  if (!version || version.isDeleteMarker) return undefined;
+  return Object.fromEntries(version.tags.map((tag) => [`s3:ExistingObjectTag/${tag.key}`, tag.value]));
 }
 
 const headerKeys = [

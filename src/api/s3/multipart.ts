@@ -1,5 +1,7 @@
 // CreateMultipartUpload, CompleteMultipartUpload, AbortMultipartUpload: S3's limits, md5-of-md5s ETags,
 // COMPOSITE and FULL_OBJECT checksums. Complete joins part extents in metadata; no bytes are rewritten.
+// A repeated Complete of an upload that already completed gets the first answer again (as on AWS, see
+// https://github.com/minio/minio/issues/13318 and https://github.com/adobe/S3Mock/issues/2586).
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
 import { createHash } from 'node:crypto';
 import { S3Error } from '../../core/errors.js';
@@ -7,7 +9,7 @@ import { limits } from '../../core/limits.js';
 import { newUploadId } from '../../core/ids.js';
 import { checksumHeaderName, combineCrc, compositeChecksum, parseAlgorithm } from '../../protocol/checksums.js';
 import { childrenOf, el, parseXml, textOf, xmlDocument, type XmlNode } from '../../protocol/xml.js';
-import type { ChecksumAlgorithm, ChecksumType, MultipartUpload, StoredChecksum, UploadPart } from '../../storage/types.js';
+import type { ChecksumAlgorithm, ChecksumType, CompletedUpload, MultipartUpload, StoredChecksum, UploadPart } from '../../storage/types.js';
 import { emptyResponse, header, xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
 import { writerInfo } from './blob-write.js';
@@ -15,7 +17,6 @@ import { readWriteConditions, writeConditionName } from './conditions.js';
 import {
   checkAclHeaders, checkEncryptionHeaders, parseTaggingHeader, readObjectHeaders, readStorageClass, readUserMetadata, unquoteEtag,
 } from './object-headers.js';
-import { writeResponseHeaders } from './object-put.js';
 import { readSmallBody } from './payload.js';
 import { storeCall } from './store-errors.js';
 
@@ -79,7 +80,8 @@ interface RequestedPart {
 /** The part list; an x-amz-checksum-* header on Complete is the object's checksum, not the XML's. */
 async function readCompleteBody(ctx: RequestContext): Promise<XmlNode> {
   const text = (await readSmallBody(ctx, limits.xmlBodyBytesMax, { checksumHeadersDescribeObject: true })).toString('utf8');
-  if (text.trim() === '') throw new S3Error('MissingRequestBodyError');
+  // AWS answers an empty Complete body with MalformedXML, not MissingRequestBodyError.
+  if (text.trim() === '') throw new S3Error('MalformedXML');
   return parseXml(text, 'CompleteMultipartUpload');
 }
 
@@ -136,7 +138,9 @@ function objectChecksum(upload: MultipartUpload, parts: UploadPart[]): StoredChe
 }
 
 export async function completeMultipartUpload(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
-  const upload = await loadUpload(ctx, access, key);
+  const uploadId = ctx.query.get('uploadId') ?? '';
+  const upload = uploadId ? await ctx.services.meta.getUpload(access.bucket.name, key, uploadId) : undefined;
+  if (!upload) return repeatedComplete(ctx, access, key, uploadId);
   const requested = parseCompleteBody(await readCompleteBody(ctx), upload.checksumAlgorithm);
   const parts = await ctx.services.meta.getParts(upload.uploadId, requested.map((p) => p.partNumber));
   validateParts(requested, parts);
@@ -153,9 +157,10 @@ export async function completeMultipartUpload(ctx: RequestContext, access: Bucke
       throw new S3Error('BadDigest', `The ${upload.checksumAlgorithm} you specified did not match the calculated checksum.`);
     }
   }
-  const version = await storeCall(ctx.services.meta.completeUpload({
+  const completing = storeCall(ctx.services.meta.completeUpload({
     uploadId: upload.uploadId,
     partNumbers: requested.map((p) => p.partNumber),
+    partsDigest: partsDigest(requested),
     conditions,
     version: {
       bucket: access.bucket.name,
@@ -176,11 +181,56 @@ export async function completeMultipartUpload(ctx: RequestContext, access: Bucke
       method: 'CompleteMultipartUpload',
     },
   }), { bucket: access.bucket.name, key, uploadId: upload.uploadId, condition: writeConditionName(conditions) });
-  const headers = writeResponseHeaders(version, access.bucket);
-  const checksumXml = version.checksum ? el(`Checksum${version.checksum.algorithm}`, version.checksum.value) + el('ChecksumType', version.checksum.type) : '';
+  const version = await completing.catch((error: unknown) => {
+    if (error instanceof S3Error && error.code === 'NoSuchUpload') return undefined;
+    throw error;
+  });
+  // Another request completed this upload since it was read: answer as its repeat.
+  if (!version) return answerRepeat(ctx, access, key, upload.uploadId, requested);
+  const versionId = access.bucket.versioning === 'Enabled' ? version.versionId : undefined;
+  return completeResult(access, key, { etag: version.etag, checksum: version.checksum, versionId });
+}
+
+/**
+ * Complete for an upload that no longer exists: when it completed less than limits.completedUploadRetentionMs
+ * ago and the request lists the same parts, AWS answers as it did the first time; otherwise NoSuchUpload.
+ */
+async function repeatedComplete(ctx: RequestContext, access: BucketAccess, key: string, uploadId: string): Promise<ApiResponse> {
+  const completed = uploadId ? await ctx.services.meta.getCompletedUpload(access.bucket.name, key, uploadId) : undefined;
+  if (!completed) throw new S3Error('NoSuchUpload', undefined, { UploadId: uploadId });
+  const requested = parseCompleteBody(await readCompleteBody(ctx), completed.checksum?.algorithm);
+  return answerRepeat(ctx, access, key, uploadId, requested, completed);
+}
+
+async function answerRepeat(ctx: RequestContext, access: BucketAccess, key: string, uploadId: string, requested: RequestedPart[], known?: CompletedUpload): Promise<ApiResponse> {
+  const completed = known ?? await ctx.services.meta.getCompletedUpload(access.bucket.name, key, uploadId);
+  const fresh = completed !== undefined && ctx.services.clock.nowMs() - completed.completedMs <= limits.completedUploadRetentionMs;
+  if (!fresh || completed.partsDigest !== partsDigest(requested)) throw new S3Error('NoSuchUpload', undefined, { UploadId: uploadId });
+  return completeResult(access, key, {
+    etag: completed.etag,
+    checksum: completed.checksum,
+    versionId: completed.versionIdReported ? completed.versionId : undefined,
+  });
+}
+
+/** Identifies a Complete request's part list (numbers and ETags), so that a repeat can be recognised. */
+function partsDigest(requested: readonly RequestedPart[]): string {
+  const hash = createHash('sha256');
+  for (const part of requested) hash.update(`${part.partNumber}:${part.etag}\n`);
+  return hash.digest('hex');
+}
+
+/** The CompleteMultipartUploadResult: the same for the first Complete and its repeats. */
+function completeResult(access: BucketAccess, key: string, result: { etag: string; checksum?: StoredChecksum | undefined; versionId?: string | undefined }): ApiResponse {
+  const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
+  if (result.versionId !== undefined) headers['x-amz-version-id'] = result.versionId;
+  if (result.checksum) {
+    headers[checksumHeaderName(result.checksum.algorithm)] = result.checksum.value;
+    headers['x-amz-checksum-type'] = result.checksum.type;
+  }
+  const checksumXml = result.checksum ? el(`Checksum${result.checksum.algorithm}`, result.checksum.value) + el('ChecksumType', result.checksum.type) : '';
   const location = `/${encodeURIComponent(access.addressedAs)}/${key.split('/').map(encodeURIComponent).join('/')}`;
-  const body = el('Location', location) + el('Bucket', access.addressedAs) + el('Key', key) + el('ETag', `"${version.etag}"`) + checksumXml;
-  delete headers['etag'];
+  const body = el('Location', location) + el('Bucket', access.addressedAs) + el('Key', key) + el('ETag', `"${result.etag}"`) + checksumXml;
   return xmlResponse(xmlDocument('CompleteMultipartUploadResult', body), 200, headers);
 }
 

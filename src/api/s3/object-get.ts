@@ -9,7 +9,7 @@ import { checksumHeaderName } from '../../protocol/checksums.js';
 import { emptyResponse, header, type ApiResponse, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
 import { evaluateReadConditions } from './conditions.js';
-import { objectResponseHeaders, quoteEtag, responseOverrides } from './object-headers.js';
+import { checkNoEncryptionHeaderOnRead, objectResponseHeaders, quoteEtag, responseOverrides } from './object-headers.js';
 import { parsePartNumber, parseRange, partRange } from './range.js';
 
 /** The version a read names (?versionId) or the latest; delete markers answer as S3 does. */
@@ -42,6 +42,7 @@ export function requestedVersionId(ctx: RequestContext, bucket: BucketRecord): s
 }
 
 export async function getObject(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
+  checkNoEncryptionHeaderOnRead(ctx);
   const version = await loadReadableVersion(ctx, access, key);
   const headers: ApiResponse['headers'] = objectResponseHeaders(version, access.bucket);
   if (evaluateReadConditions(ctx, version) === 'not-modified') {

@@ -50,20 +50,35 @@ export function readStorageClass(ctx: RequestContext): string {
 /** Server-side encryption requested on a write: SSE-S3 (AES256) is what we do; other kinds are refused. */
 export function checkEncryptionHeaders(ctx: RequestContext): void {
   const sse = header(ctx, 'x-amz-server-side-encryption');
+  const customer = header(ctx, 'x-amz-server-side-encryption-customer-algorithm');
+  const kmsKey = header(ctx, 'x-amz-server-side-encryption-aws-kms-key-id');
+  // Conflicting requests are refused before anything we do not implement, as AWS validates them first.
+  if (sse !== undefined && customer !== undefined) {
+    throw new S3Error('InvalidArgument', 'Server Side Encryption with Customer provided key is incompatible with the encryption method specified', { ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: sse });
+  }
+  if (kmsKey !== undefined && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') {
+    throw new S3Error('InvalidArgument', 'Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms', { ArgumentName: 'x-amz-server-side-encryption-aws-kms-key-id', ArgumentValue: kmsKey });
+  }
   if (sse !== undefined && sse !== 'AES256') {
     if (sse === 'aws:kms' || sse === 'aws:kms:dsse') throw new S3Error('NotImplemented', 'SSE-KMS is not supported; s3push encrypts every object with SSE-S3 (AES256).');
     throw new S3Error('InvalidArgument', 'The encryption method specified is not supported', { ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: sse });
   }
-  if (header(ctx, 'x-amz-server-side-encryption-customer-algorithm') !== undefined) {
-    throw new S3Error('NotImplemented', 'SSE-C is not supported; s3push encrypts every object with SSE-S3 (AES256).');
+  if (customer !== undefined) throw new S3Error('NotImplemented', 'SSE-C is not supported; s3push encrypts every object with SSE-S3 (AES256).');
+}
+
+/** GET and HEAD must not carry x-amz-server-side-encryption (AWS: 400 for SSE-S3 and SSE-KMS objects). */
+export function checkNoEncryptionHeaderOnRead(ctx: RequestContext): void {
+  const sse = header(ctx, 'x-amz-server-side-encryption');
+  if (sse !== undefined) {
+    throw new S3Error('InvalidArgument', 'The x-amz-server-side-encryption header is not supported for this operation.', { ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: sse });
   }
 }
 
-/** ACL headers on object writes: with BucketOwnerEnforced only bucket-owner-full-control (and private) pass. */
+/** ACL headers on object writes: with BucketOwnerEnforced only bucket-owner-full-control passes (AWS object-ownership docs). */
 export function checkAclHeaders(ctx: RequestContext, bucket: BucketRecord): void {
   const acl = header(ctx, 'x-amz-acl');
   if (bucket.ownership !== 'BucketOwnerEnforced') return;
-  if ((acl !== undefined && acl !== 'bucket-owner-full-control' && acl !== 'private') || hasGrantHeaders(ctx)) {
+  if ((acl !== undefined && acl !== 'bucket-owner-full-control') || hasGrantHeaders(ctx)) {
     throw new S3Error('AccessControlListNotSupported');
   }
 }

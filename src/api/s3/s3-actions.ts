@@ -35,6 +35,8 @@ const bucketRules: Record<Exclude<S3Operation['kind'], 'ListBuckets'> & string, 
   GetBucketNotificationConfiguration: 's3:GetBucketNotification', GetBucketRequestPayment: 's3:GetBucketRequestPayment',
   GetBucketAccelerateConfiguration: 's3:GetAccelerateConfiguration', GetObjectLockConfiguration: 's3:GetBucketObjectLockConfiguration',
   GetPublicAccessBlock: 's3:GetBucketPublicAccessBlock', GetBucketReplication: 's3:GetReplicationConfiguration',
+  // DeletePublicAccessBlock needs the Put permission (there is no separate Delete action).
+  PutPublicAccessBlock: 's3:PutBucketPublicAccessBlock', DeletePublicAccessBlock: 's3:PutBucketPublicAccessBlock',
   // Object operations (resource: …/KEY).
   GetObject: versioned('s3:GetObject', 's3:GetObjectVersion'),
   HeadObject: versioned('s3:GetObject', 's3:GetObjectVersion'),

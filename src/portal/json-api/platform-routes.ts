@@ -27,6 +27,12 @@ function optionalString(value: unknown, name: string): string | undefined {
   return value;
 }
 
+/** Account and role name of a role ARN (any path) or of an assumed-role session ARN; undefined otherwise. */
+export function roleOfPrincipal(arn: string): { accountId: string; name: string } | undefined {
+  const m = /^arn:aws:iam::(\d{12}):role\/(?:[^/]+\/)*([^/]+)$/.exec(arn) ?? /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(arn);
+  return m ? { accountId: m[1]!, name: m[2]! } : undefined;
+}
+
 /** The partner a request may see: partners only their own; operators any, by name. */
 export async function visiblePartner(app: JsonContext, request: JsonRequest, name: string): Promise<PartnerRecord> {
   const partner = await app.delivery.deliveries.getPartnerByName(name);
@@ -58,8 +64,11 @@ export function platformRoutes(app: JsonContext): Route[] {
         const explained = body(request) as unknown as ExplainRequest;
         if (request.actor.kind === 'partner') {
           const partner = await delivery.deliveries.getPartner(request.actor.partnerId!);
-          const role = /^arn:aws:(?:iam::\d{12}:role\/(?:.*\/)?|sts::(\d{12}):assumed-role\/)([^/]+)/.exec(String(explained.principal ?? ''));
-          const allowed = partner?.roleArns.some((arn) => role && arn.endsWith(`/${role[2]}`) && (role[1] === undefined || arn.includes(`::${role[1]}:`)));
+          const asked = roleOfPrincipal(String(explained.principal ?? ''));
+          const allowed = asked !== undefined && partner?.roleArns.some((arn) => {
+            const own = roleOfPrincipal(arn);
+            return own !== undefined && own.accountId === asked.accountId && own.name === asked.name;
+          });
           if (!allowed) throw new S3Error('AccessDenied', 'Partners may explain decisions for their own delivery roles only.');
         }
         return jsonResponse(await explainAccess(app, explained));

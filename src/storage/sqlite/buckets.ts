@@ -1,4 +1,5 @@
 // Buckets for the SQLite MetaStore: create, read, list per account, patch, delete when empty.
+import assert from 'node:assert';
 import type Database from 'better-sqlite3';
 import { StoreConflict } from '../meta-store.js';
 import type { BucketPatch, BucketRecord, ObjectOwnership, Tag, Versioning } from '../types.js';
@@ -75,11 +76,15 @@ export class SqliteBuckets {
   }
 
   /** Fails with NoSuchBucket, or BucketNotEmpty while a version, delete marker or upload remains. */
+  requireNoVersions(name: string): void {
+    if (this.anyVersion.get(name) !== undefined) throw new StoreConflict('BucketNotEmpty');
+  }
+
   delete(name: string): void {
     this.require(name);
-    if (this.anyVersion.get(name) !== undefined || this.anyUpload.get(name) !== undefined) {
-      throw new StoreConflict('BucketNotEmpty');
-    }
+    if (this.anyVersion.get(name) !== undefined) throw new StoreConflict('BucketNotEmpty');
+    // The caller aborted in-progress uploads first (AWS deletes a bucket that has only those).
+    assert(this.anyUpload.get(name) === undefined, 'uploads must be dropped before the bucket');
     this.deleteRow.run(name);
   }
 }

@@ -280,6 +280,48 @@ const migrations: readonly string[] = [
   CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_ms);
   CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (webhook_id, created_ms);
   `,
+  // 4: Slate's users (operators, partner users) and login sessions, stored by the hash of their token.
+  `
+  CREATE TABLE portal_users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    partner_id TEXT,
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX portal_users_by_partner ON portal_users (partner_id, name);
+
+  CREATE TABLE portal_sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    last_seen_ms INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL,
+    source_ip TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX portal_sessions_by_user ON portal_sessions (user_id);
+  `,
+  // 5: per-bucket configuration documents (the public access block) and remembered multipart completions
+  // (a repeated CompleteMultipartUpload answers as the first did). Both go with their bucket.
+  `
+  CREATE TABLE bucket_configurations (
+    bucket TEXT NOT NULL REFERENCES buckets (name) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (bucket, kind)
+  ) WITHOUT ROWID;
+
+  -- seq orders completions for pruning by count; completed_ms for pruning by age.
+  CREATE TABLE completed_uploads (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    upload_id TEXT NOT NULL UNIQUE,
+    bucket TEXT NOT NULL REFERENCES buckets (name) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    completed_ms INTEGER NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX completed_uploads_by_bucket ON completed_uploads (bucket);
+  CREATE INDEX completed_uploads_by_time ON completed_uploads (completed_ms);
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -15,6 +15,7 @@ import type {
   AccountRecord,
   BucketPatch,
   BucketRecord,
+  CompletedUpload,
   ListObjectsPage,
   ListObjectsQuery,
   ListPartsPage,
@@ -33,7 +34,10 @@ import { SqliteBlobRefs } from './blobs.js';
 import { SqliteIamStore } from './sqlite-iam-store.js';
 import { SqliteDeliveryStore } from './sqlite-delivery-store.js';
 import type { DeliveryStore } from '../delivery-store.js';
+import type { PortalStore } from '../portal-store.js';
+import { SqlitePortalStore } from './sqlite-portal-store.js';
 import { SqliteBuckets } from './buckets.js';
+import { SqliteBucketConfigurations } from './bucket-configurations.js';
 import { SqliteEventOutbox } from './events.js';
 import { SqliteIdentity } from './identity.js';
 import { SqliteListing } from './listing.js';
@@ -56,6 +60,8 @@ export interface SqliteStores {
   meta: MetaStore;
   iam: IamStore;
   deliveries: DeliveryStore;
+  /** Slate's users and sessions. */
+  portal: PortalStore;
   /** Closes the shared connection. */
   close(): Promise<void>;
 }
@@ -69,7 +75,7 @@ export function openSqliteStores(options: SqliteMetaStoreOptions): SqliteStores 
     migrate(db);
     const clock = options.clock ?? systemClock;
     const meta = new SqliteMetaStore(db, clock);
-    return { meta, iam: new SqliteIamStore(db), deliveries: new SqliteDeliveryStore(db), close: () => meta.close() };
+    return { meta, iam: new SqliteIamStore(db), deliveries: new SqliteDeliveryStore(db), portal: new SqlitePortalStore(db), close: () => meta.close() };
   } catch (error) {
     db.close();
     throw error;
@@ -79,6 +85,7 @@ export function openSqliteStores(options: SqliteMetaStoreOptions): SqliteStores 
 class SqliteMetaStore implements MetaStore {
   private readonly identity: SqliteIdentity;
   private readonly buckets: SqliteBuckets;
+  private readonly configurations: SqliteBucketConfigurations;
   private readonly blobs: SqliteBlobRefs;
   private readonly events: SqliteEventOutbox;
   private readonly objects: SqliteObjects;
@@ -92,6 +99,7 @@ class SqliteMetaStore implements MetaStore {
   ) {
     this.identity = new SqliteIdentity(db);
     this.buckets = new SqliteBuckets(db);
+    this.configurations = new SqliteBucketConfigurations(db);
     this.blobs = new SqliteBlobRefs(db, clock);
     this.events = new SqliteEventOutbox(db, clock);
     this.objects = new SqliteObjects(db, clock, this.buckets, this.blobs, this.events);
@@ -152,20 +160,46 @@ class SqliteMetaStore implements MetaStore {
   }
 
   // Buckets.
+  // The bucket row and its configuration documents (bucket-configurations.ts) read and write together.
   async createBucket(bucket: BucketRecord): Promise<void> {
-    this.write(() => this.buckets.create(bucket));
+    this.write(() => {
+      this.buckets.create(bucket);
+      if (bucket.publicAccessBlock) this.configurations.putPublicAccessBlock(bucket.name, bucket.publicAccessBlock);
+    });
   }
   async getBucket(name: string): Promise<BucketRecord | undefined> {
-    return this.buckets.get(name);
+    return this.read(() => {
+      const bucket = this.buckets.get(name);
+      return bucket && this.withConfigurations(bucket, this.configurations.getPublicAccessBlock(name));
+    });
   }
   async listBuckets(accountId: string): Promise<BucketRecord[]> {
-    return this.buckets.listByAccount(accountId);
+    return this.read(() => {
+      const blocks = this.configurations.publicAccessBlocksOf(accountId);
+      return this.buckets.listByAccount(accountId).map((bucket) => this.withConfigurations(bucket, blocks.get(bucket.name)));
+    });
   }
   async updateBucket(name: string, patch: BucketPatch): Promise<BucketRecord> {
-    return this.write(() => this.buckets.update(name, patch));
+    return this.write(() => {
+      const updated = this.buckets.update(name, patch);
+      if (patch.deletePublicAccessBlock === true) this.configurations.putPublicAccessBlock(name, undefined);
+      else if (patch.publicAccessBlock !== undefined) this.configurations.putPublicAccessBlock(name, patch.publicAccessBlock);
+      return this.withConfigurations(updated, this.configurations.getPublicAccessBlock(name));
+    });
+  }
+  private withConfigurations(bucket: BucketRecord, publicAccessBlock: BucketRecord['publicAccessBlock']): BucketRecord {
+    const out: BucketRecord = { ...bucket };
+    delete out.publicAccessBlock;
+    if (publicAccessBlock) out.publicAccessBlock = publicAccessBlock;
+    return out;
   }
   async deleteBucket(name: string): Promise<void> {
-    this.write(() => this.buckets.delete(name));
+    this.write(() => {
+      this.buckets.require(name);
+      this.buckets.requireNoVersions(name);
+      this.uploads.dropAllOf(name);
+      this.buckets.delete(name);
+    });
   }
 
   // Object versions.
@@ -209,6 +243,9 @@ class SqliteMetaStore implements MetaStore {
   }
   async completeUpload(input: CompleteInput): Promise<ObjectVersion> {
     return this.write(() => this.uploads.complete(input));
+  }
+  async getCompletedUpload(bucket: string, key: string, uploadId: string): Promise<CompletedUpload | undefined> {
+    return this.uploads.getCompleted(bucket, key, uploadId);
   }
   async abortUpload(bucket: string, key: string, uploadId: string): Promise<void> {
     this.write(() => this.uploads.abort(bucket, key, uploadId));

@@ -1,12 +1,15 @@
-// Multipart uploads and parts for the SQLite MetaStore: create, parts, list, complete, abort.
+// Multipart uploads and parts for the SQLite MetaStore: create, parts, list, complete, abort, and the
+// completions remembered for repeated CompleteMultipartUpload requests.
 //
 // Mutating methods run inside the caller's transaction. Parts hold blob references like versions;
 // completing moves the chosen parts' references to the new version and releases the others.
 import assert from 'node:assert';
 import type Database from 'better-sqlite3';
+import { limits } from '../../core/limits.js';
 import { StoreConflict } from '../meta-store.js';
 import type { CompleteInput } from '../meta-store.js';
 import type {
+  CompletedUpload,
   Extent,
   ListPartsPage,
   ListUploadsPage,
@@ -38,7 +41,16 @@ interface PartRow {
   body: string;
 }
 
+interface CompletedRow {
+  upload_id: string;
+  bucket: string;
+  key: string;
+  completed_ms: number;
+  body: string;
+}
+
 type UploadBody = Omit<MultipartUpload, 'uploadId' | 'bucket' | 'key' | 'initiatedMs'>;
+type CompletedBody = Omit<CompletedUpload, 'uploadId' | 'bucket' | 'key' | 'completedMs'>;
 type PartBody = Pick<UploadPart, 'checksum' | 'extents' | 'copied'>;
 
 export class SqliteUploads {
@@ -49,9 +61,14 @@ export class SqliteUploads {
   private readonly selectPart: Database.Statement;
   private readonly selectPartsAfter: Database.Statement;
   private readonly selectAllParts: Database.Statement;
+  private readonly selectUploadIdsOfBucket: Database.Statement;
   private readonly deleteParts: Database.Statement;
   private readonly uploadsInRange: Database.Statement;
   private readonly laterUploadsOfKey: Database.Statement;
+  private readonly insertCompleted: Database.Statement;
+  private readonly selectCompleted: Database.Statement;
+  private readonly pruneCompletedBefore: Database.Statement;
+  private readonly pruneCompletedBeyond: Database.Statement;
 
   constructor(
     db: Database.Database,
@@ -74,6 +91,7 @@ export class SqliteUploads {
       'SELECT * FROM parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?',
     );
     this.selectAllParts = db.prepare('SELECT * FROM parts WHERE upload_id = ? ORDER BY part_number');
+    this.selectUploadIdsOfBucket = db.prepare('SELECT upload_id FROM uploads WHERE bucket = ?').pluck();
     this.deleteParts = db.prepare('DELETE FROM parts WHERE upload_id = ?');
     this.uploadsInRange = db.prepare(
       `SELECT * FROM uploads WHERE bucket = ? AND key >= CAST(? AS TEXT) AND key < CAST(? AS TEXT)
@@ -81,6 +99,15 @@ export class SqliteUploads {
     );
     this.laterUploadsOfKey = db.prepare(
       'SELECT * FROM uploads WHERE bucket = ? AND key = ? AND seq > ? ORDER BY seq LIMIT ?',
+    );
+    this.insertCompleted = db.prepare(
+      'INSERT INTO completed_uploads (upload_id, bucket, key, completed_ms, body) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.selectCompleted = db.prepare('SELECT * FROM completed_uploads WHERE upload_id = ?');
+    this.pruneCompletedBefore = db.prepare('DELETE FROM completed_uploads WHERE completed_ms < ?');
+    // Keeps at most N rows: the N highest sequence numbers (gaps left by deleted buckets only keep fewer).
+    this.pruneCompletedBeyond = db.prepare(
+      'DELETE FROM completed_uploads WHERE seq <= (SELECT MAX(seq) FROM completed_uploads) - ?',
     );
   }
 
@@ -205,13 +232,46 @@ export class SqliteUploads {
     }
     const stored = this.objects.write(bucket, version, false, input.conditions, 'ObjectCreated:CompleteMultipartUpload');
     this.dropUpload(input.uploadId);
+    this.remember({
+      uploadId: input.uploadId,
+      bucket: stored.bucket,
+      key: stored.key,
+      completedMs: input.version.lastModifiedMs,
+      versionId: stored.versionId,
+      versionIdReported: bucket.versioning === 'Enabled',
+      etag: stored.etag,
+      checksum: stored.checksum,
+      partsDigest: input.partsDigest,
+    });
     return stored;
+  }
+
+  /** A remembered completion of `uploadId` for this bucket and key. */
+  getCompleted(bucket: string, key: string, uploadId: string): CompletedUpload | undefined {
+    const row = this.selectCompleted.get(uploadId) as CompletedRow | undefined;
+    if (row === undefined || row.bucket !== bucket || row.key !== key) return undefined;
+    return { uploadId: row.upload_id, bucket: row.bucket, key: row.key, completedMs: row.completed_ms, ...(JSON.parse(row.body) as CompletedBody) };
+  }
+
+  /** Records a completion and forgets those past the retention age or count (limits.completedUpload*). */
+  private remember(completed: CompletedUpload): void {
+    const { uploadId, bucket, key, completedMs, ...rest } = completed;
+    const body: CompletedBody = { ...rest };
+    if (body.checksum === undefined) delete body.checksum;
+    this.insertCompleted.run(uploadId, bucket, key, completedMs, JSON.stringify(body));
+    this.pruneCompletedBefore.run(completedMs - limits.completedUploadRetentionMs);
+    this.pruneCompletedBeyond.run(limits.completedUploadsRememberedMax);
   }
 
   abort(bucket: string, key: string, uploadId: string): void {
     const row = this.selectUpload.get(uploadId) as UploadRow | undefined;
     if (row === undefined || row.bucket !== bucket || row.key !== key) throw new StoreConflict('NoSuchUpload');
     this.dropUpload(uploadId);
+  }
+
+  /** Aborts every in-progress upload of a bucket (DeleteBucket does this, as on AWS). */
+  dropAllOf(bucket: string): void {
+    for (const uploadId of this.selectUploadIdsOfBucket.all(bucket) as string[]) this.dropUpload(uploadId);
   }
 
   /** Releases every part's extents and deletes the upload with its parts. */
