@@ -4,6 +4,8 @@ import type { AccessPointRecord } from '../storage/iam-store.js';
 import type { BucketRecord } from '../storage/types.js';
 import type { AuthorizeInput, ParsedPolicyRef, ResourceLayer } from './authorize.js';
 import type { CallerPolicies, PolicyCache } from './identity-policies.js';
+import type { ParsedPolicy } from './policy/parsed-policy.js';
+import { isPublicPolicy, type PublicPolicyKind } from './policy/public-policy.js';
 import type { Principal } from './principal.js';
 
 export interface S3Target {
@@ -30,14 +32,15 @@ export function s3AuthorizeInput(
 ): AuthorizeInput {
   const layers: ResourceLayer[] = [];
   const ap = target.accessPoint;
+  const restrict = restrictsPublicPolicies(principal, target);
   if (ap) {
     const apPolicy: ParsedPolicyRef | undefined = ap.policy
-      ? { source: `access point policy of ${ap.name}`, kind: 'accessPoint', policy: policies.parse(ap.policy, 'resource') }
+      ? { source: `access point policy of ${ap.name}`, kind: 'accessPoint', policy: withoutPublicGrants(policies.parse(ap.policy, 'resource'), restrict && ap.networkOrigin !== 'VPC', 'accessPoint') }
       : undefined;
     layers.push({ resourceArn: s3ResourceArn(target, true), ownerAccountId: ap.accountId, kind: 'accessPoint', ...(apPolicy ? { policy: apPolicy } : {}) });
   }
   const bucketPolicy: ParsedPolicyRef | undefined = target.bucket.policy
-    ? { source: `bucket policy of ${target.bucket.name}`, kind: 'bucket', policy: policies.parse(target.bucket.policy, 'resource') }
+    ? { source: `bucket policy of ${target.bucket.name}`, kind: 'bucket', policy: withoutPublicGrants(policies.parse(target.bucket.policy, 'resource'), restrict, 'bucket') }
     : undefined;
   layers.push({ resourceArn: s3ResourceArn(target, false), ownerAccountId: target.bucket.accountId, kind: 'bucket', ...(bucketPolicy ? { policy: bucketPolicy } : {}) });
   const accessPointContext = ap
@@ -52,4 +55,23 @@ export function s3AuthorizeInput(
     layers,
     context: { 's3:ResourceAccount': target.bucket.accountId, ...accessPointContext, ...context },
   };
+}
+
+/**
+ * RestrictPublicBuckets (S3 Block Public Access), set on the bucket or on the access point the request came
+ * through: a public policy then grants nothing to callers outside the bucket owner's and the access point
+ * owner's accounts (anonymous callers included); its Deny statements still apply. s3push has no AWS
+ * service principals, the other callers AWS exempts.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-options
+ */
+function restrictsPublicPolicies(principal: Principal, target: S3Target): boolean {
+  const ap = target.accessPoint;
+  if (!target.bucket.publicAccessBlock?.restrictPublicBuckets && !ap?.restrictPublicBuckets) return false;
+  const inside = principal.accountId !== undefined && (principal.accountId === target.bucket.accountId || principal.accountId === ap?.accountId);
+  return !inside;
+}
+
+function withoutPublicGrants(policy: ParsedPolicy, restrict: boolean, kind: PublicPolicyKind): ParsedPolicy {
+  if (!restrict || !isPublicPolicy(policy, kind)) return policy;
+  return { ...policy, statements: policy.statements.filter((statement) => statement.effect === 'Deny') };
 }

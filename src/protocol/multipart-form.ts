@@ -219,7 +219,8 @@ function splitParameters(header: string): string[] {
   let quoted = false;
   for (let i = 0; i < header.length; i++) {
     const c = header[i]!;
-    if (quoted && c === '\\' && i + 1 < header.length) {
+    // Only an escaped quote is an escape: browsers send Windows paths' backslashes as they are.
+    if (quoted && c === '\\' && header[i + 1] === '"') {
       current += c + header[++i]!;
       continue;
     }
@@ -241,7 +242,8 @@ function parameterValue(params: readonly string[], wanted: string): string | und
     const eq = param.indexOf('=');
     if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== wanted) continue;
     let value = param.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+    // Quoted strings: `\"` (RFC 2616 style) and `%22` (HTML5 style, what browsers send) are quotes.
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1).replaceAll('\\"', '"').replaceAll('%22', '"');
     if (wanted.endsWith('*')) {
       const m = /^([^']*)'[^']*'(.*)$/.exec(value);
       if (!m) return undefined;

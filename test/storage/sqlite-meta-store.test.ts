@@ -9,8 +9,10 @@ import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openSqliteMetaStore } from '../../src/storage/sqlite/sqlite-meta-store.js';
 import { schemaVersion } from '../../src/storage/sqlite/schema.js';
+import { limits } from '../../src/core/limits.js';
+import { newBlobId } from '../../src/core/ids.js';
 import { runMetaStoreContract } from './meta-store.contract.js';
-import { bucketRecord, putNew, writer } from './meta-store-contract/fixtures.js';
+import { accountA, bucketRecord, newVersion, putNew, writer } from './meta-store-contract/fixtures.js';
 
 async function tempPath(): Promise<{ path: string; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 's3push-meta-'));
@@ -124,6 +126,34 @@ describe('sqlite meta store: files and processes', () => {
       raw.pragma(`user_version = ${schemaVersion + 1}`);
       raw.close();
       assert.throws(() => openSqliteMetaStore({ path }), /newer/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('at most completedUploadsRememberedMax completions are remembered; the oldest go first', async () => {
+    const { dir, path } = await tempPath();
+    try {
+      const store = openSqliteMetaStore({ path });
+      await store.createBucket(bucketRecord('media'));
+      // Fill the table directly (a completion per transaction would take minutes), then complete one more.
+      const raw = new Database(path);
+      const insert = raw.prepare('INSERT INTO completed_uploads (upload_id, bucket, key, completed_ms, body) VALUES (?, ?, ?, ?, ?)');
+      const nowMs = Date.now();
+      raw.transaction(() => {
+        for (let i = 0; i < limits.completedUploadsRememberedMax; i++) insert.run(`filler-${i}`, 'media', 'k', nowMs, '{}');
+      })();
+      raw.close();
+      const blobId = newBlobId();
+      await store.createUpload({ uploadId: 'last', bucket: 'media', key: 'k', initiatedMs: nowMs, headers: {}, userMetadata: {}, tags: [], storageClass: 'STANDARD', ownerAccountId: accountA, initiator: writer });
+      await store.putPart({ uploadId: 'last', partNumber: 1, sizeBytes: 1, etag: 'e', lastModifiedMs: nowMs, extents: [{ blobId, offsetBytes: 0, lengthBytes: 1 }] }, [{ blobId, sizeBytes: 1 }]);
+      const version = { ...newVersion('media', 'k', [], 1), lastModifiedMs: nowMs };
+      await store.completeUpload({ uploadId: 'last', version, partNumbers: [1], partsDigest: 'd' });
+      await store.close();
+      const check = new Database(path, { readonly: true });
+      assert.equal(check.prepare('SELECT COUNT(*) FROM completed_uploads').pluck().get(), limits.completedUploadsRememberedMax);
+      assert.equal(check.prepare("SELECT COUNT(*) FROM completed_uploads WHERE upload_id IN ('filler-0', 'last')").pluck().get(), 1);
+      check.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -6,6 +6,8 @@ import { escapeHtml, html, joinHtml, SafeHtml, trustedHtml } from '../../src/por
 import { deliveryRow } from '../../src/portal/pages/deliveries-page.js';
 import { badge, mediaSummary, principalCell } from '../../src/portal/pages/format.js';
 import type { DeliveryJson } from '../../src/portal/pages/api-types.js';
+import { findAsset, staticAssets } from '../../src/portal/assets/static-assets.js';
+import { slateJs } from '../../src/portal/assets/slate-js.js';
 
 const hostile = `"><script>alert('x')</script><img src=x onerror=alert(1)>\`&`;
 
@@ -61,5 +63,15 @@ describe('page fragments escape what partners send', () => {
     assert.doesNotMatch(principalCell(hostile, hostile).value, /<script/);
     assert.match(mediaSummary(delivery.media), /<script>/, 'mediaSummary returns plain text…');
     assert.doesNotMatch(html`${mediaSummary(delivery.media)}`.value, /<script>/, '…which the template escapes');
+  });
+});
+
+describe('embedded assets', () => {
+  test('are served under content-hashed names, and the script compiles', () => {
+    assert.match(staticAssets.css.path, /^\/assets\/slate-[0-9a-f]{10}\.css$/);
+    assert.equal(findAsset(staticAssets.js.path)?.body.toString('utf8'), slateJs);
+    assert.equal(findAsset('/assets/slate.js'), undefined, 'only the hashed name exists');
+    assert.doesNotThrow(() => new Function(slateJs), 'slate.js is valid JavaScript');
+    assert.throws(() => new Function(slateJs.replace('function announce', 'function (')), SyntaxError, 'the check can fail');
   });
 });

@@ -105,8 +105,23 @@ export async function putAcl(ctx: RequestContext, access: BucketAccess, key?: st
   const ownerOnly = (canned === undefined || canned === 'private' || canned === 'bucket-owner-full-control') &&
     !hasGrantHeaders(ctx) && (body === undefined || (await grantsOwnerOnly(ctx, body, ownerAccountId)));
   if (access.bucket.ownership === 'BucketOwnerEnforced' && !ownerOnly) throw new S3Error('AccessControlListNotSupported');
+  // BlockPublicAcls refuses public ACLs (AllUsers / AuthenticatedUsers grants) on buckets that still take ACLs.
+  if (access.bucket.publicAccessBlock?.blockPublicAcls && (publicCannedAcls.has(canned ?? '') || hasPublicGrant(ctx, body))) {
+    throw new S3Error('AccessDenied', 'Public ACLs are blocked by the BlockPublicAcls block public access setting of this bucket.');
+  }
   if (access.bucket.ownership !== 'BucketOwnerEnforced') throw new S3Error('NotImplemented', 'Object ACLs are not supported by s3push; use bucket policies.');
   return emptyResponse(200);
+}
+
+const publicCannedAcls = new Set(['public-read', 'public-read-write', 'authenticated-read']);
+const publicGroups = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/;
+
+/** A grant header or AccessControlPolicy grant naming the AllUsers or AuthenticatedUsers group. */
+function hasPublicGrant(ctx: RequestContext, body: XmlNode | undefined): boolean {
+  for (const [name, value] of Object.entries(ctx.headers)) {
+    if (name.startsWith('x-amz-grant-') && publicGroups.test(String(value))) return true;
+  }
+  return childrenOf(childOf(body, 'AccessControlList'), 'Grant').some((grant) => publicGroups.test(textOf(childOf(grant, 'Grantee'), 'URI') ?? ''));
 }
 
 async function readAclBody(ctx: RequestContext): Promise<XmlNode | undefined> {
@@ -140,7 +155,6 @@ export function bucketProbe(kind: string, bucketName?: string): ApiResponse {
     case 'GetBucketNotificationConfiguration': return xmlResponse(xmlDocument('NotificationConfiguration', ''));
     case 'GetBucketRequestPayment': return xmlResponse(xmlDocument('RequestPaymentConfiguration', el('Payer', 'BucketOwner')));
     case 'GetBucketAccelerateConfiguration': return xmlResponse(xmlDocument('AccelerateConfiguration', ''));
-    case 'GetPublicAccessBlock': throw new S3Error('NoSuchPublicAccessBlockConfiguration', undefined, fields);
     default: throw new S3Error('NotImplemented');
   }
 }

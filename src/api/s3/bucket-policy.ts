@@ -1,4 +1,5 @@
-// Bucket policies: Put (validated by the policy engine), Get, Delete, GetBucketPolicyStatus.
+// Bucket policies: Put (validated by the policy engine; a public one refused under BlockPublicPolicy), Get,
+// Delete, GetBucketPolicyStatus ("public" as S3 Block Public Access defines it, iam/policy/public-policy.ts).
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html
 import { S3Error } from '../../core/errors.js';
 import { limits } from '../../core/limits.js';
@@ -6,6 +7,7 @@ import { el, xmlDocument } from '../../protocol/xml.js';
 import { parsePolicy } from '../../iam/policy/parse-policy.js';
 import { PolicyError } from '../../iam/policy/policy-error.js';
 import type { ParsedPolicy } from '../../iam/policy/parsed-policy.js';
+import { isPublicPolicy, type PublicPolicyKind } from '../../iam/policy/public-policy.js';
 import { emptyResponse, xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
 import { readSmallBody } from './payload.js';
@@ -22,7 +24,10 @@ export function parseResourcePolicy(text: string): ParsedPolicy {
 
 export async function putBucketPolicy(ctx: RequestContext, access: BucketAccess): Promise<ApiResponse> {
   const text = (await readSmallBody(ctx, limits.policyBytesMax)).toString('utf8');
-  parseResourcePolicy(text);
+  const policy = parseResourcePolicy(text);
+  if (access.bucket.publicAccessBlock?.blockPublicPolicy && isPublicPolicy(policy, 'bucket')) {
+    throw new S3Error('AccessDenied', `User: ${ctx.principal.arn} is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::${access.bucket.name}" because public policies are blocked by the BlockPublicPolicy block public access setting.`);
+  }
   await ctx.services.meta.updateBucket(access.bucket.name, { policy: text });
   return emptyResponse(204);
 }
@@ -42,10 +47,11 @@ export function getBucketPolicyStatus(_ctx: RequestContext, access: BucketAccess
   return xmlResponse(xmlDocument('PolicyStatus', el('IsPublic', policyIsPublic(access.bucket.policy))));
 }
 
-/** A policy is public when it allows everyone ("*") without a condition that narrows who. */
-export function policyIsPublic(policyText: string): boolean {
-  const document = JSON.parse(policyText) as { Statement?: unknown };
-  const statements = (Array.isArray(document.Statement) ? document.Statement : [document.Statement]) as Record<string, unknown>[];
-  return statements.some((s) => s && s['Effect'] === 'Allow' && s['Condition'] === undefined &&
-    (s['Principal'] === '*' || (typeof s['Principal'] === 'object' && s['Principal'] !== null && [(s['Principal'] as Record<string, unknown>)['AWS']].flat().includes('*'))));
+/**
+ * Whether a stored bucket or access point policy is public (GetBucketPolicyStatus, access point
+ * PolicyStatus). An access point with a VPC network origin is never public, whatever its policy says;
+ * callers decide that before asking.
+ */
+export function policyIsPublic(policyText: string, kind: PublicPolicyKind = 'bucket'): boolean {
+  return isPublicPolicy(parseResourcePolicy(policyText), kind);
 }

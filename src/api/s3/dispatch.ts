@@ -1,5 +1,4 @@
 // Exhaustive dispatch of a parsed S3 operation to its handler; the compiler checks every kind is handled.
-import { S3Error } from '../../core/errors.js';
 import type { BucketOperation, ObjectOperation } from '../../protocol/s3-operation.js';
 import type { ApiResponse, RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
@@ -19,6 +18,8 @@ import { copyObject } from './object-copy.js';
 import { deleteObject, deleteObjects } from './object-delete.js';
 import { getObject } from './object-get.js';
 import { putObject } from './object-put.js';
+import { postObject } from './post-object.js';
+import { deletePublicAccessBlock, getPublicAccessBlock, putPublicAccessBlock } from './public-access-block.js';
 import {
   deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging,
 } from './tagging.js';
@@ -52,7 +53,11 @@ export async function dispatchBucketOperation(ctx: RequestContext, op: BucketOpe
     case 'GetBucketAcl': return getBucketAcl(ctx, access);
     case 'PutBucketAcl': return putAcl(ctx, access);
     case 'DeleteObjects': return deleteObjects(ctx, access);
-    case 'PostObject': throw new S3Error('NotImplemented', 'Browser-based POST uploads are not implemented yet.');
+    // Reached without header authentication: the form carries its credentials (handle-s3.ts).
+    case 'PostObject': return postObject(ctx, access);
+    case 'GetPublicAccessBlock': return getPublicAccessBlock(ctx, access);
+    case 'PutPublicAccessBlock': return putPublicAccessBlock(ctx, access);
+    case 'DeletePublicAccessBlock': return deletePublicAccessBlock(ctx, access);
     case 'GetBucketCors':
     case 'GetBucketLifecycleConfiguration':
     case 'GetBucketWebsite':
@@ -61,7 +66,6 @@ export async function dispatchBucketOperation(ctx: RequestContext, op: BucketOpe
     case 'GetBucketRequestPayment':
     case 'GetBucketAccelerateConfiguration':
     case 'GetObjectLockConfiguration':
-    case 'GetPublicAccessBlock':
     case 'GetBucketReplication':
       return bucketProbe(op.kind, access.bucket.name);
   }

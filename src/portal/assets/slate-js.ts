@@ -43,7 +43,9 @@ export const slateJs = String.raw`
   // Live updates.
   var regions = function () { return Array.prototype.slice.call(document.querySelectorAll('[data-live-src]')); };
   if (!document.body.hasAttribute('data-live') || !window.EventSource) return;
-  var timers = new WeakMap();
+  // Throttled, not debounced: during a bulk delivery events never pause, and the table must still move.
+  var refreshIntervalMs = 750;
+  var pending = new WeakSet();
   var busy = new WeakSet();
 
   function rowStates(root) {
@@ -53,9 +55,15 @@ export const slateJs = String.raw`
   }
 
   function refresh(region) {
+    // A region replaced since this refresh was scheduled: refresh its successor (same id) instead.
+    if (!region.isConnected) {
+      region = region.id ? document.getElementById(region.id) : null;
+      if (!region) return;
+    }
     if (busy.has(region)) { schedule(region); return; }
     busy.add(region);
     var before = rowStates(region);
+    var previousMessage = region.getAttribute('data-live-announce');
     fetch(region.getAttribute('data-live-src'), { credentials: 'same-origin', headers: { 'x-slate-fragment': '1' } })
       .then(function (response) {
         if (response.status === 401) { window.location.reload(); throw new Error('signed out'); }
@@ -75,15 +83,16 @@ export const slateJs = String.raw`
         });
         if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus();
         var message = next.getAttribute('data-live-announce');
-        if (message) announce(message);
+        if (message && message !== previousMessage) announce(message);
       })
       .catch(function () { /* the next event or reconnect refreshes again */ })
       .then(function () { busy.delete(region); });
   }
 
   function schedule(region) {
-    clearTimeout(timers.get(region));
-    timers.set(region, setTimeout(function () { refresh(region); }, 300));
+    if (pending.has(region)) return;
+    pending.add(region);
+    setTimeout(function () { pending.delete(region); refresh(region); }, refreshIntervalMs);
   }
 
   function wants(region, delivery) {

@@ -91,7 +91,7 @@ export class PortalAuth {
     const retryAfterMs = this.limiter.retryAfterMs(sourceIp, name);
     if (retryAfterMs > 0) return { kind: 'rate-limited', retryAfterMs };
     const user = name ? await this.store.getUserByName(name) : undefined;
-    const valid = verifyPassword(password, user?.passwordHash ?? this.decoyHash) && user !== undefined;
+    const valid = (await verifyPassword(password, user?.passwordHash ?? this.decoyHash)) && user !== undefined;
     if (!valid) {
       this.limiter.recordFailure(sourceIp, name);
       return { kind: 'invalid' };
@@ -137,7 +137,7 @@ export class PortalAuth {
 
   /** Checks the current password, stores the new one and ends the user's other sessions. */
   async changePassword(auth: AuthenticatedSession, current: string, next: string): Promise<string | undefined> {
-    if (!verifyPassword(current, auth.user.passwordHash)) return 'The current password is not correct.';
+    if (!(await verifyPassword(current, auth.user.passwordHash))) return 'The current password is not correct.';
     const problem = passwordProblem(next);
     if (problem) return problem;
     await this.store.updateUser({ ...auth.user, passwordHash: hashPassword(next), updatedMs: this.clock.nowMs() });

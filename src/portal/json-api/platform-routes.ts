@@ -70,6 +70,11 @@ export function platformRoutes(app: JsonContext): Route[] {
             return own !== undefined && own.accountId === asked.accountId && own.name === asked.name;
           });
           if (!allowed) throw new S3Error('AccessDenied', 'Partners may explain decisions for their own delivery roles only.');
+          // …and on their own access point or source buckets, so no other partner's policy is shown.
+          const resource = String(explained.resource ?? '');
+          const ownResource = resource === partner!.accessPointArn || resource.startsWith(`${partner!.accessPointArn}/object/`) ||
+            partner!.sourceBuckets.some((b) => resource === `arn:aws:s3:::${b}` || resource.startsWith(`arn:aws:s3:::${b}/`));
+          if (!ownResource) throw new S3Error('AccessDenied', 'Partners may explain decisions on their own access point and source buckets only.');
         }
         return jsonResponse(await explainAccess(app, explained));
       },
@@ -78,8 +83,15 @@ export function platformRoutes(app: JsonContext): Route[] {
       method: 'POST', pattern: '/onboarding-requests', access: 'any', summary: 'Request onboarding (role ARNs, delivery accounts, region, source bucket)',
       handler: async (request) => {
         const b = body(request);
+        let partnerName = optionalString(b['partner'], 'partner') ?? '';
+        if (request.actor.kind === 'partner') {
+          // A partner asks for changes to itself only (more roles, accounts or source buckets).
+          const own = await delivery.deliveries.getPartner(request.actor.partnerId!);
+          if (!own || (partnerName && partnerName.toLowerCase() !== own.name.toLowerCase())) throw new S3Error('AccessDenied', 'Partners may file onboarding requests for themselves only.');
+          partnerName = own.name;
+        }
         const created = await requestOnboarding(delivery, {
-          partnerName: optionalString(b['partner'], 'partner') ?? '',
+          partnerName,
           roleArns: stringList(b['roleArns'], 'roleArns'),
           deliveryAccounts: stringList(b['deliveryAccounts'], 'deliveryAccounts'),
           region: optionalString(b['region'], 'region') ?? '',

@@ -4,7 +4,7 @@ import { html, type SafeHtml } from '../html.js';
 import { badge, csrfField, formatTime, notice } from './format.js';
 import { layout, pageHead } from './layout.js';
 import type { PageContext } from './page-context.js';
-import type { OnboardingJson } from './api-types.js';
+import type { OnboardingJson, PartnerJson } from './api-types.js';
 
 export interface NewRequestForm {
   partner: string;
@@ -16,10 +16,11 @@ export interface NewRequestForm {
 
 const emptyForm: NewRequestForm = { partner: '', roleArns: '', deliveryAccounts: '', region: 'us-east-1', sourceBucket: '' };
 
-function pendingRow(ctx: PageContext, r: OnboardingJson): SafeHtml {
+function pendingRow(ctx: PageContext, r: OnboardingJson, existing: PartnerJson | undefined): SafeHtml {
   const base = `/onboarding/${encodeURIComponent(r.id)}`;
   return html`<tr data-id="${r.id}">
-    <td><strong>${r.partner}</strong><span class="sub mono">${r.id}</span></td>
+    <td><strong>${r.partner}</strong><span class="sub mono">${r.id}</span>${existing
+      ? html`<span class="badge pending" title="Approving adds these roles and delivery accounts to the existing partner">Existing partner</span>` : ''}</td>
     <td class="arn">${r.roleArns.map((arn) => html`<div class="mono small">${arn}</div>`)}</td>
     <td>${r.deliveryAccounts.join(', ')}</td>
     <td class="nowrap">${r.region}</td>
@@ -34,7 +35,8 @@ function pendingRow(ctx: PageContext, r: OnboardingJson): SafeHtml {
 }
 
 export async function onboardingPage(ctx: PageContext, options: { notice?: SafeHtml; form?: NewRequestForm; status?: number } = {}): Promise<{ page: SafeHtml; status?: number }> {
-  const all = await ctx.api.get<OnboardingJson[]>('/onboarding-requests');
+  const [all, partners] = await Promise.all([ctx.api.get<OnboardingJson[]>('/onboarding-requests'), ctx.api.get<PartnerJson[]>('/partners')]);
+  const partnerNamed = (name: string) => partners.find((p) => p.name.toLowerCase() === name.toLowerCase());
   const pending = all.filter((r) => r.status === 'Pending');
   // After an approve/reject on this request, the navigation count must match the list below.
   ctx.pendingOnboarding = pending.length;
@@ -44,7 +46,7 @@ export async function onboardingPage(ctx: PageContext, options: { notice?: SafeH
   ${options.notice ?? ''}
   <section class="card flush" aria-labelledby="pending-title"><div class="card-head"><h2 id="pending-title">Pending requests</h2><span class="muted small">${pending.length} waiting</span></div>
     ${pending.length ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Partner</th><th scope="col">IAM roles</th><th scope="col">Delivery accounts</th><th scope="col">Region</th><th scope="col">Source bucket</th><th scope="col">Requested</th><th scope="col">Decision</th></tr></thead>
-      <tbody>${pending.map((r) => pendingRow(ctx, r))}</tbody></table></div>`
+      <tbody>${pending.map((r) => pendingRow(ctx, r, partnerNamed(r.partner)))}</tbody></table></div>`
       : html`<div class="empty"><p>No requests are waiting. Partners request access with <code>s3push onboard request</code>, the API, or you file one below.</p></div>`}
   </section>
   <section class="card flush" aria-labelledby="decided-title"><div class="card-head"><h2 id="decided-title">Decided</h2></div>

@@ -198,7 +198,7 @@ export function conditionTests(open: OpenStore): void {
       );
       const before = await store.latestEventSequence();
       await rejectsWith(
-        store.completeUpload({ uploadId: 'u1', version: newVersion('media', 'big', [], 2), partNumbers: [1], conditions: { ifNoneMatchAny: true } }),
+        store.completeUpload({ uploadId: 'u1', version: newVersion('media', 'big', [], 2), partNumbers: [1], partsDigest: 'parts-1', conditions: { ifNoneMatchAny: true } }),
         'PreconditionFailed',
       );
       assert.equal((await store.listParts('u1', 0, 10)).parts.length, 1, 'the upload survives a failed completion');

@@ -1,7 +1,7 @@
 // MetaStore contract: accounts, access keys, settings and buckets.
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import type { AccessKeyRecord, AccountRecord } from '../../../src/storage/types.js';
+import type { AccessKeyRecord, AccountRecord, PublicAccessBlock } from '../../../src/storage/types.js';
 import {
   accountA,
   accountB,
@@ -129,6 +129,31 @@ export function identityAndBucketTests(open: OpenStore): void {
       assert.equal(read?.tags, undefined);
       assert.equal(read?.versioning, 'Suspended');
       await rejectsWith(store.updateBucket('missing', { versioning: 'Enabled' }), 'NoSuchBucket');
+    });
+
+    storeTest(open, 'a public access block is stored with its bucket, patched, removed, and goes with the bucket', async (store) => {
+      const strict: PublicAccessBlock = { blockPublicAcls: true, ignorePublicAcls: false, blockPublicPolicy: true, restrictPublicBuckets: false };
+      const loose: PublicAccessBlock = { blockPublicAcls: false, ignorePublicAcls: true, blockPublicPolicy: false, restrictPublicBuckets: true };
+      await store.createBucket({ ...bucketRecord('with-block'), publicAccessBlock: strict });
+      await makeBucket(store, 'without');
+      assert.deepEqual((await store.getBucket('with-block'))?.publicAccessBlock, strict);
+      assert.equal((await store.getBucket('without'))?.publicAccessBlock, undefined);
+      assert.deepEqual((await store.listBuckets(accountA)).map((b) => [b.name, b.publicAccessBlock]), [['with-block', strict], ['without', undefined]]);
+
+      let updated = await store.updateBucket('without', { publicAccessBlock: loose });
+      assert.deepEqual(updated.publicAccessBlock, loose);
+      updated = await store.updateBucket('without', { versioning: 'Enabled' });
+      assert.deepEqual(updated.publicAccessBlock, loose, 'untouched by other patches');
+      assert.deepEqual(await store.getBucket('without'), updated);
+      updated = await store.updateBucket('with-block', { publicAccessBlock: loose });
+      assert.deepEqual((await store.getBucket('with-block'))?.publicAccessBlock, loose, 'replaced whole');
+      updated = await store.updateBucket('with-block', { deletePublicAccessBlock: true, publicAccessBlock: strict });
+      assert.equal(updated.publicAccessBlock, undefined, 'delete wins over a value');
+      assert.equal((await store.getBucket('with-block'))?.publicAccessBlock, undefined);
+
+      await store.deleteBucket('without');
+      await makeBucket(store, 'without');
+      assert.equal((await store.getBucket('without'))?.publicAccessBlock, undefined, 'a new bucket of the same name starts without one');
     });
 
     storeTest(open, 'deleteBucket refuses while versions or markers remain, and aborts in-progress uploads', async (store) => {

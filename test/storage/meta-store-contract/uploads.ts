@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { newBlobId } from '../../../src/core/ids.js';
+import { limits } from '../../../src/core/limits.js';
 import type { MetaStore } from '../../../src/storage/meta-store.js';
 import type { ListUploadsQuery, MultipartUpload, UploadPart } from '../../../src/storage/types.js';
 import {
@@ -9,6 +10,7 @@ import {
   eventsSince,
   makeBucket,
   newVersion,
+  plain,
   putNew,
   rejectsWith,
   storeTest,
@@ -99,7 +101,7 @@ export function uploadTests(open: OpenStore): void {
       const version = newVersion('media', 'big.mov', [], 8);
       version.method = 'CompleteMultipartUpload';
       version.etag = 'abcdef-2';
-      const stored = await store.completeUpload({ uploadId: 'u1', version, partNumbers: [1, 3] });
+      const stored = await store.completeUpload({ uploadId: 'u1', version, partNumbers: [1, 3], partsDigest: 'parts-1-3' });
       assert.deepEqual(stored.extents, [...p1.part.extents, ...p3.part.extents]);
       assert.deepEqual(stored.partSizes, [5, 3]);
       assert.equal(stored.sizeBytes, 8);
@@ -116,7 +118,7 @@ export function uploadTests(open: OpenStore): void {
       // The parts' references now belong to the version: deleting it frees them.
       await store.deleteObject({ bucket: 'media', key: 'big.mov', versionId: stored.versionId, writer });
       assert.deepEqual(new Set(await takeAllGarbage(store)), new Set([p1.blobId, p3.blobId]));
-      await rejectsWith(store.completeUpload({ uploadId: 'u1', version, partNumbers: [1] }), 'NoSuchUpload');
+      await rejectsWith(store.completeUpload({ uploadId: 'u1', version, partNumbers: [1], partsDigest: 'parts-1' }), 'NoSuchUpload');
     });
 
     storeTest(open, 'completing with a part that does not exist fails and keeps the upload', async (store) => {
@@ -124,7 +126,7 @@ export function uploadTests(open: OpenStore): void {
       await store.createUpload(upload('u1', 'media', 'big.mov'));
       await putFreshPart(store, 'u1', 1, 5);
       const before = await store.latestEventSequence();
-      await assert.rejects(store.completeUpload({ uploadId: 'u1', version: newVersion('media', 'big.mov', [], 10), partNumbers: [1, 2] }));
+      await assert.rejects(store.completeUpload({ uploadId: 'u1', version: newVersion('media', 'big.mov', [], 10), partNumbers: [1, 2], partsDigest: 'parts-1-2' }));
       assert.equal(await store.getObjectVersion('media', 'big.mov'), undefined);
       assert.equal((await store.listParts('u1', 0, 10)).parts.length, 1);
       assert.equal(await store.latestEventSequence(), before);
@@ -135,13 +137,74 @@ export function uploadTests(open: OpenStore): void {
       const old = await putNew(store, 'plain', 'big.mov');
       await store.createUpload(upload('u1', 'plain', 'big.mov'));
       await putFreshPart(store, 'u1', 1, 4);
-      const stored = await store.completeUpload({ uploadId: 'u1', version: newVersion('plain', 'big.mov', [], 4), partNumbers: [1] });
+      const stored = await store.completeUpload({ uploadId: 'u1', version: newVersion('plain', 'big.mov', [], 4), partNumbers: [1], partsDigest: 'parts-1' });
       assert.equal(stored.versionId, 'null');
       assert.deepEqual([...(await takeAllGarbage(store))], [old.blobId]);
       await rejectsWith(
-        store.completeUpload({ uploadId: 'u1', version: newVersion('plain', 'other', [], 4), partNumbers: [1] }),
+        store.completeUpload({ uploadId: 'u1', version: newVersion('plain', 'other', [], 4), partNumbers: [1], partsDigest: 'parts-1' }),
         'NoSuchUpload',
       );
+    });
+
+    storeTest(open, 'a completion is remembered with its answer, under its own bucket and key', async (store) => {
+      await makeBucket(store, 'media', 'Enabled');
+      await makeBucket(store, 'plain');
+      await store.createUpload(upload('u1', 'media', 'big.mov'));
+      await putFreshPart(store, 'u1', 1, 5);
+      const version = newVersion('media', 'big.mov', [], 5);
+      version.etag = 'abcdef-1';
+      version.lastModifiedMs = 1_700_000_100_000;
+      version.checksum = { algorithm: 'CRC32', value: 'AAAAAA==-1', type: 'COMPOSITE' };
+      const stored = await store.completeUpload({ uploadId: 'u1', version, partNumbers: [1], partsDigest: 'digest-1' });
+      assert.deepEqual(plain(await store.getCompletedUpload('media', 'big.mov', 'u1')), {
+        uploadId: 'u1', bucket: 'media', key: 'big.mov', completedMs: 1_700_000_100_000, versionId: stored.versionId,
+        versionIdReported: true, etag: 'abcdef-1', checksum: { algorithm: 'CRC32', value: 'AAAAAA==-1', type: 'COMPOSITE' }, partsDigest: 'digest-1',
+      });
+      assert.equal(await store.getCompletedUpload('media', 'other.mov', 'u1'), undefined);
+      assert.equal(await store.getCompletedUpload('plain', 'big.mov', 'u1'), undefined);
+      assert.equal(await store.getCompletedUpload('media', 'big.mov', 'u2'), undefined);
+
+      // An unversioned bucket's completion writes the null version, which the answer does not name.
+      await store.createUpload(upload('u2', 'plain', 'small'));
+      await putFreshPart(store, 'u2', 1, 3);
+      await store.completeUpload({ uploadId: 'u2', version: newVersion('plain', 'small', [], 3), partNumbers: [1], partsDigest: 'digest-2' });
+      const unversioned = await store.getCompletedUpload('plain', 'small', 'u2');
+      assert.deepEqual([unversioned?.versionId, unversioned?.versionIdReported, unversioned?.checksum], ['null', false, undefined]);
+
+      // A refused completion (a missing part) remembers nothing.
+      await store.createUpload(upload('u3', 'plain', 'refused'));
+      await assert.rejects(store.completeUpload({ uploadId: 'u3', version: newVersion('plain', 'refused', [], 3), partNumbers: [1], partsDigest: 'digest-3' }));
+      assert.equal(await store.getCompletedUpload('plain', 'refused', 'u3'), undefined);
+    });
+
+    storeTest(open, 'completions older than the retention are forgotten when later uploads complete', async (store) => {
+      await makeBucket(store, 'media');
+      const completeAt = async (uploadId: string, atMs: number): Promise<void> => {
+        await store.createUpload(upload(uploadId, 'media', uploadId));
+        await putFreshPart(store, uploadId, 1, 1);
+        const version = newVersion('media', uploadId, [], 1);
+        version.lastModifiedMs = atMs;
+        await store.completeUpload({ uploadId, version, partNumbers: [1], partsDigest: uploadId });
+      };
+      const t0 = 1_700_000_000_000;
+      await completeAt('old', t0);
+      await completeAt('edge', t0 + 1);
+      assert.ok(await store.getCompletedUpload('media', 'old', 'old'), 'kept until a later completion prunes');
+      await completeAt('new', t0 + 1 + limits.completedUploadRetentionMs);
+      assert.equal(await store.getCompletedUpload('media', 'old', 'old'), undefined, 'older than the retention');
+      assert.ok(await store.getCompletedUpload('media', 'edge', 'edge'), 'exactly the retention old is kept');
+      assert.ok(await store.getCompletedUpload('media', 'new', 'new'));
+    });
+
+    storeTest(open, 'deleting a bucket forgets its completions', async (store) => {
+      await makeBucket(store, 'media');
+      await store.createUpload(upload('u1', 'media', 'big.mov'));
+      await putFreshPart(store, 'u1', 1, 2);
+      await store.completeUpload({ uploadId: 'u1', version: newVersion('media', 'big.mov', [], 2), partNumbers: [1], partsDigest: 'digest-1' });
+      await store.deleteObject({ bucket: 'media', key: 'big.mov', writer });
+      await store.deleteBucket('media');
+      await makeBucket(store, 'media');
+      assert.equal(await store.getCompletedUpload('media', 'big.mov', 'u1'), undefined);
     });
 
     storeTest(open, 'aborting releases every part and forgets the upload', async (store) => {
