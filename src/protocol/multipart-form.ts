@@ -247,11 +247,9 @@ function parameterValue(params: readonly string[], wanted: string): string | und
     if (wanted.endsWith('*')) {
       const m = /^([^']*)'[^']*'(.*)$/.exec(value);
       if (!m) return undefined;
-      try {
-        return m[1]!.toLowerCase() === 'utf-8' ? decodeURIComponent(m[2]!) : unescape(m[2]!);
-      } catch {
-        throw malformed(`The ${wanted} parameter is not validly encoded.`);
-      }
+      const bytes = Buffer.from(m[2]!.replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+      // RFC 5987 names UTF-8 and ISO-8859-1; anything else is read as ISO-8859-1 (byte = code point).
+      return bytes.toString(m[1]!.toLowerCase() === 'utf-8' ? 'utf8' : 'latin1');
     }
     return value;
   }

@@ -8,9 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand,
-  GetObjectAttributesCommand, GetObjectCommand, HeadObjectCommand, ListPartsCommand, UploadPartCommand,
-  type ChecksumAlgorithm, type CompletedPart, type S3Client,
+  GetObjectAttributesCommand, GetObjectCommand, HeadObjectCommand, ListPartsCommand, PutBucketVersioningCommand, PutObjectCommand,
+  S3Client as S3ClientClass, UploadPartCommand, type ChecksumAlgorithm, type CompletedPart, type CompleteMultipartUploadCommandOutput, type S3Client,
 } from '@aws-sdk/client-s3';
+import { limits } from '../../src/core/limits.js';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { s3Client } from '../helpers/s3-client.js';
@@ -166,6 +167,99 @@ describe('the multipart life cycle', () => {
       assert.equal(xmlField(raw.body, 'Code'), 'InvalidArgument');
     }
     await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'part-numbers', UploadId: uploadId, PartNumber: 10000, Body: 'last possible' }));
+  });
+});
+
+describe('a repeated CompleteMultipartUpload (a retry after a lost answer)', () => {
+  /** What a client compares between the first answer and a repeat's. */
+  const answer = (out: CompleteMultipartUploadCommandOutput): unknown[] =>
+    [out.ETag, out.Location, out.Bucket, out.Key, out.VersionId, out.ChecksumCRC32, out.ChecksumType, out.ServerSideEncryption];
+
+  test('with the same part list, answers exactly as the first Complete did (ETag, Location, version, checksum)', async () => {
+    const versioned = 'multipart-versioned';
+    await s3.send(new CreateBucketCommand({ Bucket: versioned }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: 'Enabled' } }));
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: versioned, Key: 'again', ChecksumAlgorithm: 'CRC32' }));
+    const parts = [big, Buffer.from('tail')];
+    const done: CompletedPart[] = [];
+    for (const [index, body] of parts.entries()) {
+      const out = await s3.send(new UploadPartCommand({ Bucket: versioned, Key: 'again', UploadId, PartNumber: index + 1, Body: body, ChecksumAlgorithm: 'CRC32' }));
+      done.push({ PartNumber: index + 1, ETag: out.ETag, ChecksumCRC32: out.ChecksumCRC32 });
+    }
+    const complete = (): Promise<CompleteMultipartUploadCommandOutput> =>
+      s3.send(new CompleteMultipartUploadCommand({ Bucket: versioned, Key: 'again', UploadId, MultipartUpload: { Parts: done } }));
+    const first = await complete();
+    assert.ok(first.VersionId);
+    assert.equal(first.ETag, multipartEtag(parts));
+    assert.equal(first.ChecksumCRC32, await compositeChecksum('CRC32', parts));
+    const second = await complete();
+    assert.deepEqual(answer(second), answer(first));
+    // The repeat created nothing: one version, and the upload stays gone.
+    const head = await s3.send(new HeadObjectCommand({ Bucket: versioned, Key: 'again' }));
+    assert.equal(head.VersionId, first.VersionId);
+    await expectS3Error(s3.send(new ListPartsCommand({ Bucket: versioned, Key: 'again', UploadId })), { code: 'NoSuchUpload', status: 404 });
+    // Even after the key was overwritten, the repeat answers what the completion made.
+    await s3.send(new PutObjectCommand({ Bucket: versioned, Key: 'again', Body: 'newer' }));
+    assert.deepEqual(answer(await complete()), answer(first));
+  });
+
+  test('an unversioned bucket\'s repeat names no version either; s3-tests\' single-part case', async () => {
+    const uploadId = await create('again-small');
+    const done = await uploadParts('again-small', uploadId, [Buffer.from('x')]);
+    const first = await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'again-small', UploadId: uploadId, MultipartUpload: { Parts: done } }));
+    const second = await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'again-small', UploadId: uploadId, MultipartUpload: { Parts: done } }));
+    assert.equal(first.VersionId, undefined);
+    assert.deepEqual(answer(second), answer(first));
+  });
+
+  test('another part list, another key or an empty body: NoSuchUpload, NoSuchUpload, MalformedXML', async () => {
+    const uploadId = await create('again-other');
+    const done = await uploadParts('again-other', uploadId, [big, Buffer.from('end')]);
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'again-other', UploadId: uploadId, MultipartUpload: { Parts: done } }));
+    await expectS3Error(s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'again-other', UploadId: uploadId, MultipartUpload: { Parts: [done[0]!] } })), { code: 'NoSuchUpload', status: 404 });
+    await expectS3Error(s3.send(new CompleteMultipartUploadCommand({
+      Bucket: bucket, Key: 'again-other', UploadId: uploadId, MultipartUpload: { Parts: [done[0]!, { PartNumber: 2, ETag: `"${md5Hex(Buffer.from('other'))}"` }] },
+    })), { code: 'NoSuchUpload', status: 404 });
+    await expectS3Error(s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'not-again-other', UploadId: uploadId, MultipartUpload: { Parts: done } })), { code: 'NoSuchUpload', status: 404 });
+    const empty = await rawRequest(server.endpoint, server.platform, { method: 'POST', path: `/${bucket}/again-other`, query: `uploadId=${uploadId}`, body: '' });
+    assert.equal(empty.status, 400);
+    assert.equal(xmlField(empty.body, 'Code'), 'MalformedXML');
+  });
+
+  test('a Complete with an empty body on an upload in progress is MalformedXML (not MissingRequestBodyError), and the upload survives', async () => {
+    const uploadId = await create('empty-body');
+    const done = await uploadParts('empty-body', uploadId, [Buffer.from('x')]);
+    const empty = await rawRequest(server.endpoint, server.platform, { method: 'POST', path: `/${bucket}/empty-body`, query: `uploadId=${uploadId}`, body: '' });
+    assert.equal(empty.status, 400);
+    assert.equal(xmlField(empty.body, 'Code'), 'MalformedXML');
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'empty-body', UploadId: uploadId, MultipartUpload: { Parts: done } }));
+  });
+
+  test('after the retention (limits.completedUploadRetentionMs) the repeat is NoSuchUpload', async () => {
+    let offsetMs = 0;
+    const clocked = await startTestServer({ clock: { nowMs: () => Date.now() + offsetMs } });
+    const client = (clockOffsetMs: number): S3Client => new S3ClientClass({
+      endpoint: clocked.endpoint, region: 'us-east-1', credentials: clocked.platform, forcePathStyle: true, systemClockOffset: clockOffsetMs,
+    });
+    const now = client(0);
+    try {
+      await now.send(new CreateBucketCommand({ Bucket: 'retention' }));
+      const { UploadId } = await now.send(new CreateMultipartUploadCommand({ Bucket: 'retention', Key: 'k' }));
+      const part = await now.send(new UploadPartCommand({ Bucket: 'retention', Key: 'k', UploadId, PartNumber: 1, Body: 'x' }));
+      const parts = { Parts: [{ PartNumber: 1, ETag: part.ETag }] };
+      await now.send(new CompleteMultipartUploadCommand({ Bucket: 'retention', Key: 'k', UploadId, MultipartUpload: parts }));
+      offsetMs = limits.completedUploadRetentionMs - 60_000;
+      const almost = client(offsetMs);
+      await almost.send(new CompleteMultipartUploadCommand({ Bucket: 'retention', Key: 'k', UploadId, MultipartUpload: parts }));
+      almost.destroy();
+      offsetMs = limits.completedUploadRetentionMs + 60_000;
+      const later = client(offsetMs);
+      await expectS3Error(later.send(new CompleteMultipartUploadCommand({ Bucket: 'retention', Key: 'k', UploadId, MultipartUpload: parts })), { code: 'NoSuchUpload', status: 404 });
+      later.destroy();
+    } finally {
+      now.destroy();
+      await clocked.stop();
+    }
   });
 });
 

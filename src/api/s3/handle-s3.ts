@@ -6,7 +6,7 @@ import { authenticate } from '../authenticate.js';
 import type { ApiResponse, RequestContext } from '../context.js';
 import { header } from '../context.js';
 import { resolveBucket } from './bucket-access.js';
-import { authorizeS3 } from './authorize-s3.js';
+import { authorizeS3, existingObjectTagContext } from './authorize-s3.js';
 import { authorizeOwnAccount } from '../authorize-account.js';
 import { createBucket, listBuckets } from './bucket.js';
 import { dispatchBucketOperation, dispatchObjectOperation } from './dispatch.js';
@@ -33,8 +33,10 @@ export async function handleS3(ctx: RequestContext): Promise<ApiResponse> {
   }
   const access = await resolveBucket(ctx, op.bucket, { fromHost: ctx.target.hostLabel !== undefined, operation: { kind: op.kind, objectLevel: 'key' in op } });
   const key = 'key' in op ? op.key : undefined;
+  const versionId = key !== undefined ? ctx.query.get('versionId') ?? undefined : undefined;
+  const context = key !== undefined ? await existingObjectTagContext(ctx, access, key, versionId) : undefined;
   for (const { action } of requiredActions(ctx, op)) {
-    await authorizeS3(ctx, access, { action, ...(key !== undefined ? { key } : {}) });
+    await authorizeS3(ctx, access, { action, ...(key !== undefined ? { key } : {}), ...(versionId ? { versionId } : {}), ...(context ? { context } : {}) });
   }
   return 'key' in op ? dispatchObjectOperation(ctx, op, access) : dispatchBucketOperation(ctx, op, access);
 }

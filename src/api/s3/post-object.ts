@@ -13,7 +13,7 @@ import { childOf, childrenOf, el, parseXml, textOf, xmlDocument } from '../../pr
 import type { BlobStore } from '../../storage/blob-store.js';
 import type { ChecksumAlgorithm, ObjectVersion, StoredChecksum, Tag } from '../../storage/types.js';
 import { header, type ApiResponse, type RequestContext } from '../context.js';
-import { authorizeS3 } from './authorize-s3.js';
+import { authorizeS3, existingObjectTagContext } from './authorize-s3.js';
 import type { BucketAccess } from './bucket-access.js';
 import { commitOrDiscard, writerInfo } from './blob-write.js';
 import {
@@ -61,8 +61,10 @@ export async function postObject(ctx: RequestContext, access: BucketAccess): Pro
   const objectHeaders = readObjectHeaders(formCtx);
   const userMetadata = readUserMetadata(formCtx);
   const storageClass = readStorageClass(formCtx);
+  // As for PutObject (handle-s3.ts): s3:PutObject, plus s3:PutObjectTagging with tags.
+  const context = await existingObjectTagContext(formCtx, access, key, undefined);
   for (const action of tags.length > 0 ? ['s3:PutObject', 's3:PutObjectTagging'] : ['s3:PutObject']) {
-    await authorizeS3(formCtx, access, { action, key });
+    await authorizeS3(formCtx, access, { action, key, ...(context ? { context } : {}) });
   }
 
   const blob = await writeFileToBlob(ctx.services.blobs, form.file.content, {
