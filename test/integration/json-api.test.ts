@@ -236,9 +236,13 @@ describe('JSON API over SigV4', () => {
     assert.ok(csv.slice(1).every((l) => l.split(',')[1] === 'Alpha'));
     isError(await api(alpha.role, 'GET', '/accounts'), 403, 'AccessDenied');
     isError(await api(alpha.role, 'PUT', '/partners/Alpha/roles', { roleArns: [] }), 403, 'AccessDenied');
-    const request = await api(alpha.role, 'POST', '/onboarding-requests', { partner: 'Alpha Two', roleArns: [alpha.roleArn], deliveryAccounts: ['two'], region: 'us-east-1' });
+    // A partner files requests for itself only (say, another delivery account): never under another name.
+    const request = await api(alpha.role, 'POST', '/onboarding-requests', { roleArns: [alpha.roleArn], deliveryAccounts: ['two'], region: 'us-east-1' });
     assert.equal(request.status, 201);
+    assert.equal((request.json as Json)['partner'], alpha.name);
     assert.equal((request.json as Json)['requestedBy'], `arn:aws:sts::${alpha.accountId}:assumed-role/Delivery/delivery`);
+    const spoofed = await api(alpha.role, 'POST', '/onboarding-requests', { partner: 'Beta', roleArns: [alpha.roleArn], deliveryAccounts: ['x'], region: 'us-east-1' });
+    assert.equal(spoofed.status, 403);
   });
 
   test('webhooks through the API: shapes, and partners may not target private networks by default', async () => {
