@@ -4,6 +4,7 @@ import { limitRows, machineServer } from '../scenarios/machine-limits.js';
 import { listRow } from '../scenarios/list-objects.js';
 import { copyRows } from '../scenarios/server-copy.js';
 import { smallRow } from '../scenarios/small-objects.js';
+import { ingestRows } from '../scenarios/ingest-latency.js';
 import type { BenchOptions } from './options.js';
 import { GiB, KiB, MiB, formatNumber, sizeLabel } from './measure.js';
 import { medianOf, type Cell, type ScenarioResult } from './results.js';
@@ -91,6 +92,10 @@ export function evaluateTargets(results: ReadonlyMap<string, ScenarioResult>, op
     name: `server RSS during 4 parallel ${largeSize} PUTs`, rule: '≤ 256 MiB', unit: 'MiB', higherIsBetter: false, threshold: 256,
     ...optional(maxOf(find(results, 'large', (w) => w === largeRows.rssParallelPut(largeSize), 'lean', 's3push'))),
     context: 'the highest sample over the runs (a peak, not a median)',
+  });
+  add({
+    name: 'ingest latency p99 at 100 deliveries/s', rule: '≤ 250 ms (PUT acknowledged → Accepted)', unit: 'ms', higherIsBetter: false, threshold: 250,
+    ...optional(medianOf(find(results, 'ingest', (w) => w.startsWith(ingestRows.p99), 'lean', 's3push'))),
   });
   return checks;
 }

@@ -1,7 +1,8 @@
 // Scenario 6: bulk delivery (`s3push deliver` vs aws s3 cp --recursive vs rclone) — pending until the deliver tool exists.
 //
-// The scenario checks instead of assuming: it asks the built CLI for `deliver`, and notes which
-// comparison tools are installed, so the report says exactly what is missing.
+// The scenario checks instead of assuming: it looks for a `deliver` command in the CLI this bench
+// was built with, and notes which comparison tools are installed, so the report says what is missing.
+import { buildProgram } from '../../src/cli/main.js';
 import type { Scenario, ScenarioOutcome } from '../lib/context.js';
 import { runCommand } from '../lib/processes.js';
 
@@ -10,7 +11,7 @@ export const bulkDelivery: Scenario = {
   number: '6',
   title: 'Bulk delivery: s3push deliver vs aws s3 cp --recursive vs rclone',
   async run(ctx): Promise<ScenarioOutcome> {
-    const deliver = await runCommand(ctx.registry, 's3push deliver', process.execPath, [...ctx.paths.cli.args, 'deliver', '--help'], { cwd: ctx.paths.repoRoot, timeoutMs: 20_000 });
+    const commands = buildProgram().commands.map((c) => c.name());
     const tools: string[] = [];
     for (const [name, args] of [['aws', ['--version']], ['rclone', ['version']]] as const) {
       try {
@@ -20,9 +21,9 @@ export const bulkDelivery: Scenario = {
         tools.push(`${name}: not installed`);
       }
     }
-    const reason = deliver.code === 0
+    const reason = commands.includes('deliver')
       ? '`s3push deliver` exists in this build, but its scenario is not written yet (the harness does not know its options)'
-      : `the deliver tool does not exist yet (\`s3push deliver --help\` → ${deliver.output.trim().split('\n')[0] || `exit ${deliver.code}`})`;
+      : `the deliver tool does not exist yet (the CLI has: ${commands.join(', ')})`;
     return { status: 'pending', reason, rows: [], notes: [`Comparison tools on this machine: ${tools.join('; ')}.`] };
   },
 };

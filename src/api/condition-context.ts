@@ -15,7 +15,11 @@ export function requestConditionContext(ctx: RequestContext): ConditionContext {
     'aws:MultiFactorAuthPresent': 'false',
   };
   if (key?.issuedMs !== undefined) context['aws:TokenIssueTime'] = new Date(key.issuedMs).toISOString();
-  if (ctx.auth) {
+  if (ctx.postForm) {
+    // A browser form upload: authenticated by the form's fields (AWS: s3:authType "POST").
+    context['s3:authType'] = 'POST';
+    context['s3:signatureversion'] = ctx.postForm.signatureVersion;
+  } else if (ctx.auth) {
     context['s3:authType'] = ctx.auth.kind === 'presigned' ? 'REST-QUERY-STRING' : 'REST-HEADER';
     context['s3:signatureversion'] = ctx.auth.algorithm === 'AWS' ? 'AWS' : 'AWS4-HMAC-SHA256';
     context['s3:signatureAge'] = String(Math.max(0, nowMs - ctx.auth.requestTimeMs));

@@ -25,6 +25,8 @@ export interface RequestContext {
   principal: Principal;
   auth?: ParsedAuth;
   signature?: VerifiedSignature;
+  /** Set when a POST Object form's signature authenticated the request (post-form-auth.ts). */
+  postForm?: { signatureVersion: 'AWS' | 'AWS4-HMAC-SHA256' };
   /** The raw request body; the first read sends `100 Continue` when the client asked for it. */
   rawBody(): AsyncIterable<Buffer>;
 }

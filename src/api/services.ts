@@ -6,6 +6,7 @@ import type { SigningKeyCache } from '../protocol/sigv4.js';
 import type { CredentialResolver } from '../iam/credential-resolver.js';
 import type { IdentityPolicies, PolicyCache } from '../iam/identity-policies.js';
 import type { IamStore } from '../storage/iam-store.js';
+import type { ObjectOwnership } from '../storage/types.js';
 
 export interface ServerConfig {
   /** Region this endpoint serves and reports (GetBucketLocation, access point ARNs). */
@@ -16,6 +17,8 @@ export interface ServerConfig {
   platformAccountId: string;
   /** Trust X-Forwarded-For for aws:SourceIp (only behind a known proxy). */
   trustForwardedFor: boolean;
+  /** Object Ownership of buckets created without x-amz-object-ownership (AWS: BucketOwnerEnforced). */
+  objectOwnershipDefault: ObjectOwnership;
 }
 
 export interface Services {

@@ -1,7 +1,9 @@
 // `s3push serve`: the embedded default — one process with the AWS endpoint and Slate, the portal, on its own port.
 import type { Command } from 'commander';
 
-interface ServeOptions { data: string; port: string; portalPort: string; host: string; region: string; domain: string[]; deliveryBucket?: string; quiet?: boolean }
+interface ServeOptions { data: string; port: string; portalPort: string; host: string; region: string; domain: string[]; deliveryBucket?: string; objectOwnershipDefault: string; quiet?: boolean }
+
+const objectOwnerships = ['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'] as const;
 
 export function registerServe(program: Command): void {
   program.command('serve')
@@ -13,15 +15,21 @@ export function registerServe(program: Command): void {
     .option('--region <region>', 'region this endpoint serves', 'us-east-1')
     .option('--domain <host>', 'extra base host name for virtual-host-style requests (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--delivery-bucket <name>', 'name of the delivery bucket created at first start')
+    .option('--object-ownership-default <ownership>',
+      'Object Ownership of buckets created without x-amz-object-ownership: BucketOwnerEnforced (ACLs disabled, AWS\'s default), BucketOwnerPreferred or ObjectWriter (ACLs on, AWS\'s default before April 2023)',
+      'BucketOwnerEnforced')
     .option('--quiet', 'log only warnings and errors')
     .action(async (options: ServeOptions) => {
       const port = parsePort(options.port, '--port');
       const portalPort = parsePort(options.portalPort, '--portal-port');
+      const objectOwnershipDefault = objectOwnerships.find((o) => o === options.objectOwnershipDefault);
+      if (!objectOwnershipDefault) throw new Error(`--object-ownership-default must be one of ${objectOwnerships.join(', ')}, not "${options.objectOwnershipDefault}"`);
       // Loaded here, not at the top: the admin commands never pay for the server's modules.
       const { startServer } = await import('../main/start-server.js');
       const server = await startServer({
         dataDir: options.data, port, portalPort, host: options.host, region: options.region, domains: options.domain,
         ...(options.deliveryBucket ? { deliveryBucket: options.deliveryBucket } : {}),
+        objectOwnershipDefault,
         quiet: options.quiet ?? false,
       });
       const { platform, layout } = server;

@@ -3,6 +3,7 @@
 /** code → [HTTP status, default message], spelled exactly as AWS spells them. */
 const catalogue = {
   AccessDenied: [403, 'Access Denied'],
+  AccessForbidden: [403, 'CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource\'s CORS spec.'],
   AccessControlListNotSupported: [400, 'The bucket does not allow ACLs'],
   AccessPointAlreadyOwnedByYou: [409, 'Your previous request to create the named accesspoint succeeded and you already own it.'],
   AuthorizationHeaderMalformed: [400, 'The authorization header is malformed.'],
@@ -79,6 +80,7 @@ const catalogue = {
   SlowDown: [503, 'Please reduce your request rate.'],
   TooManyBuckets: [400, 'You have attempted to create more buckets than allowed'],
   UnexpectedContent: [400, 'This request does not support content'],
+  UnresolvableGrantByEmailAddress: [400, 'The e-mail address you provided does not match any account on record.'],
   XAmzContentSHA256Mismatch: [400, 'The provided \'x-amz-content-sha256\' header does not match what was computed.'],
   // IAM and STS (Query protocol) codes.
   DeleteConflict: [409, 'Cannot delete entity, must remove referenced objects first.'],

@@ -37,6 +37,13 @@ export const limits = {
   bucketsPerAccountMax: 10_000,
   listKeysMax: 1000,
   deleteObjectsKeysMax: 1000,
+  /** Grants in one bucket or object ACL (AWS: 100). */
+  aclGrantsMax: 100,
+  /** CORS: rules per configuration, and the size of a PutBucketCors document (AWS: 100 rules, 64 KB). */
+  corsRulesMax: 100,
+  corsConfigurationBytesMax: 64 * KiB,
+  /** CORS: a rule's ID (AWS: 255 characters). */
+  corsRuleIdLengthMax: 255,
 
   // Request parsing.
   headerBytesMax: 16 * KiB,
@@ -86,6 +93,7 @@ export const limits = {
   // Ingest pipeline.
   ingestEventBatchMax: 256,
   ingestPollIntervalMs: 500,
+  ingestCursorPersistIntervalMs: 1_000,
   ingestResumeBatchMax: 10_000,
   ingestValidationBacklogMax: 2_048,
   ingestValidationConcurrency: 4,
@@ -146,6 +154,8 @@ export const limits = {
   sqliteBusyTimeoutMs: 10_000,
   /** SQLite page cache per connection (default would be 2 MiB), so big listings stay in memory. */
   sqliteCacheBytes: 32 * MiB,
+  /** Mutations committed together in one transaction (group commit). */
+  sqliteGroupCommitMax: 256,
 } as const;
 
 export const units = { KiB, MiB, GiB, TiB } as const;

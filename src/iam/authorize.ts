@@ -5,8 +5,10 @@
 // Pure: no I/O. Policies arrive parsed (parsePolicy), so a decision costs a few microseconds.
 
 import assert from 'node:assert';
+import type { AclGrant } from '../storage/types.js';
+import { describeGrant } from './acl-permissions.js';
 import type { ParsedPolicy } from './policy/parsed-policy.js';
-import { evaluateLayers, explicitDenyReason, layerVerdict, type StatementHit } from './policy/evaluate-layers.js';
+import { evaluateLayers, explicitDenyReason, layerVerdict, type GrantHit } from './policy/evaluate-layers.js';
 import type { Principal } from './principal.js';
 
 export type { Principal } from './principal.js';
@@ -20,6 +22,20 @@ export interface ParsedPolicyRef {
 }
 
 /**
+ * One grant of an S3 ACL (bucket or object) that gives the request's action on a layer's resource. ACL
+ * grants sit on the resource side beside the resource policy: a grant to AllUsers or AuthenticatedUsers names
+ * the caller as `"Principal": "*"` would, a grant to a canonical user names that account as
+ * `"Principal": {"AWS": "ACCOUNT"}` would. They never deny. (iam/acl-permissions.ts maps permissions to actions.)
+ */
+export interface AclGrantRef {
+  /** Human label, e.g. "bucket ACL of media" or "object ACL of media/a.txt". */
+  source: string;
+  /** 0-based position of the grant in the ACL. */
+  index: number;
+  grant: AclGrant;
+}
+
+/**
  * One resource the request needs permission on. Plain requests have one layer (a bucket, a role's
  * trust policy, …); requests through an access point have two, in this order: the access point
  * (`arn:aws:s3:R:A:accesspoint/NAME[/object/KEY]`, its policy) then the bucket (`arn:aws:s3:::B[/KEY]`,
@@ -30,6 +46,8 @@ export interface ResourceLayer {
   resourceArn: string;
   ownerAccountId: string;
   policy?: ParsedPolicyRef;
+  /** ACL grants that give the action on this resource (S3 buckets and objects that take ACLs); an empty list or none: no ACL grants it. */
+  aclGrants?: AclGrantRef[];
   kind: 'bucket' | 'accessPoint' | 'role' | 'other';
 }
 
@@ -50,11 +68,14 @@ export interface AuthorizeInput {
 
 export interface DecidingStatement {
   source: string;
-  kind: ParsedPolicyRef['kind'];
+  /** 'acl' when an ACL grant decided (then `index` is the grant's position and `grant` says what it grants). */
+  kind: ParsedPolicyRef['kind'] | 'acl';
   sid?: string;
-  /** 0-based position in the policy's Statement list. */
+  /** 0-based position in the policy's Statement list (or the grant's in the ACL). */
   index: number;
   effect: 'Allow' | 'Deny';
+  /** For ACL grants: "READ for group AllUsers". */
+  grant?: string;
 }
 
 export interface Decision {
@@ -83,7 +104,7 @@ export function authorize(input: AuthorizeInput): Decision {
       crossAccount: !ev.sameAccount,
     };
   }
-  const deciding: StatementHit[] = [];
+  const deciding: GrantHit[] = [];
   for (const ev of evaluations) {
     const verdict = layerVerdict(input, ev);
     if (!verdict.allowed) {
@@ -95,18 +116,26 @@ export function authorize(input: AuthorizeInput): Decision {
 }
 
 /** De-duplicated (one identity statement can decide for both layers), in evaluation order. */
-function decidingStatements(hits: readonly StatementHit[]): DecidingStatement[] {
+function decidingStatements(hits: readonly GrantHit[]): DecidingStatement[] {
   const out: DecidingStatement[] = [];
   for (let i = 0; i < hits.length; i++) {
-    const { ref, statement } = hits[i]!;
-    let seen = false;
-    for (let j = 0; j < i && !seen; j++) seen = hits[j]!.ref === ref && hits[j]!.statement === statement;
-    if (seen) continue;
+    const hit = hits[i]!;
+    if (hits.slice(0, i).some((earlier) => sameHit(earlier, hit))) continue;
+    if ('acl' in hit) {
+      out.push({ source: hit.acl.source, kind: 'acl', index: hit.acl.index, effect: 'Allow', grant: describeGrant(hit.acl.grant) });
+      continue;
+    }
+    const { ref, statement } = hit;
     const s: DecidingStatement = { source: ref.source, kind: ref.kind, index: statement.index, effect: statement.effect };
     if (statement.sid !== undefined) s.sid = statement.sid;
     out.push(s);
   }
   return out;
+}
+
+function sameHit(a: GrantHit, b: GrantHit): boolean {
+  if ('acl' in a || 'acl' in b) return 'acl' in a && 'acl' in b && a.acl === b.acl;
+  return a.ref === b.ref && a.statement === b.statement;
 }
 
 /**

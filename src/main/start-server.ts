@@ -18,6 +18,7 @@ import { EncryptedBlobStore } from '../storage/encrypted-blob-store.js';
 import { loadOrCreateMasterKey } from '../storage/master-key.js';
 import { createRequestHandler } from '../api/pipeline.js';
 import type { Logger, Services } from '../api/services.js';
+import type { ObjectOwnership } from '../storage/types.js';
 import { bootstrapPlatform, type PlatformFacts } from './bootstrap.js';
 import { dataDirLayout, type DataDirLayout } from './data-dir.js';
 import { GarbageCollector } from './garbage-collector.js';
@@ -54,6 +55,11 @@ export interface ServerOptions {
   log?: Logger;
   /** Webhook timeouts, back-off and attempt limits (defaults: core/limits.ts). */
   webhooks?: WebhookSettings;
+  /**
+   * Object Ownership of buckets created without x-amz-object-ownership. AWS's default since April 2023 is
+   * BucketOwnerEnforced (ACLs disabled); ObjectWriter emulates the earlier default (ACLs on, writers own objects).
+   */
+  objectOwnershipDefault?: ObjectOwnership;
 }
 
 export interface RunningServer {
@@ -93,6 +99,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       baseHosts: [...new Set(['localhost', '127.0.0.1', ...(options.domains ?? [])].map((h) => h.toLowerCase()))],
       trustForwardedFor: false,
       platformAccountId: platform.accountId,
+      objectOwnershipDefault: options.objectOwnershipDefault ?? 'BucketOwnerEnforced',
     },
     clock,
     meta,

@@ -10,7 +10,7 @@ export const bucketOperationKinds = [
   'GetBucketOwnershipControls', 'PutBucketOwnershipControls', 'DeleteBucketOwnershipControls',
   'GetBucketEncryption', 'PutBucketEncryption', 'DeleteBucketEncryption',
   'GetBucketAcl', 'PutBucketAcl', 'DeleteObjects', 'PostObject',
-  'GetBucketCors', 'GetBucketLifecycleConfiguration', 'GetBucketWebsite', 'GetBucketLogging',
+  'GetBucketCors', 'PutBucketCors', 'DeleteBucketCors', 'GetBucketLifecycleConfiguration', 'GetBucketWebsite', 'GetBucketLogging',
   'GetBucketNotificationConfiguration', 'GetBucketRequestPayment', 'GetBucketAccelerateConfiguration',
   'GetObjectLockConfiguration', 'GetPublicAccessBlock', 'PutPublicAccessBlock', 'DeletePublicAccessBlock',
   'GetBucketReplication',
@@ -28,6 +28,8 @@ export type ObjectOperationKind = (typeof objectOperationKinds)[number];
 
 export type S3Operation =
   | { kind: 'ListBuckets' }
+  /** A browser's CORS preflight (OPTIONS on a bucket or an object); unauthenticated. */
+  | { kind: 'OptionsPreflight'; bucket: string; key?: string | undefined }
   | { kind: BucketOperationKind; bucket: string }
   | { kind: ObjectOperationKind; bucket: string; key: string };
 
@@ -56,11 +58,11 @@ const bucketRoutes: Record<string, Record<string, BucketOperationKind>> = {
   PUT: {
     versioning: 'PutBucketVersioning', policy: 'PutBucketPolicy', tagging: 'PutBucketTagging',
     ownershipControls: 'PutBucketOwnershipControls', encryption: 'PutBucketEncryption', acl: 'PutBucketAcl',
-    publicAccessBlock: 'PutPublicAccessBlock',
+    publicAccessBlock: 'PutPublicAccessBlock', cors: 'PutBucketCors',
   },
   DELETE: {
     policy: 'DeleteBucketPolicy', tagging: 'DeleteBucketTagging', ownershipControls: 'DeleteBucketOwnershipControls',
-    encryption: 'DeleteBucketEncryption', publicAccessBlock: 'DeletePublicAccessBlock',
+    encryption: 'DeleteBucketEncryption', publicAccessBlock: 'DeletePublicAccessBlock', cors: 'DeleteBucketCors',
   },
   POST: { delete: 'DeleteObjects' },
   HEAD: {},
@@ -95,6 +97,8 @@ export function parseS3Operation(input: OperationInput): S3Operation {
     if (method === 'GET') return { kind: 'ListBuckets' };
     throw new S3Error('MethodNotAllowed');
   }
+  // OPTIONS is the CORS preflight whatever the query says (a presigned URL's parameters, a sub-resource).
+  if (method === 'OPTIONS') return { kind: 'OptionsPreflight', bucket, ...(key !== undefined ? { key } : {}) };
   const subresources = [...input.query.keys()].filter((name) => knownSubresources.has(name));
   if (key === undefined) {
     const routes = bucketRoutes[method];

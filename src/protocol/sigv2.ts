@@ -99,7 +99,7 @@ function amzQueryParams(rawQuery: string): Map<string, string> {
  * (s3cmd signs so); AWS's own DELETE example instead puts its value on the Date line and drops it
  * from the headers (`xAmzDateOnDateLine`).
  */
-export function stringToSignV2(req: SignableRequest, kind: ParsedAuth['kind'], hostBucket: string | undefined, xAmzDateOnDateLine = false): string {
+export function stringToSignV2(req: SignableRequest, kind: ParsedAuth['kind'], hostBucket: string | undefined, xAmzDateOnDateLine = false, bucketSlash = false): string {
   const query = splitQuery(req.rawQuery);
   const fromQuery = (name: string): string | undefined => (kind === 'presigned' ? query.find(([n]) => n.toLowerCase() === name)?.[1] : undefined);
   const contentMd5 = headerValue(req.headers, 'content-md5') ?? fromQuery('content-md5') ?? '';
@@ -122,7 +122,8 @@ export function stringToSignV2(req: SignableRequest, kind: ParsedAuth['kind'], h
     .filter(([name]) => signedSubresources.has(name))
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([name, value]) => (value === '' ? name : `${name}=${value}`));
-  const path = req.rawPath || '/';
+  // A path-style bucket request ("/bucket") is the resource "/bucket/" to botocore's HmacV1Auth.
+  const path = (req.rawPath || '/') + (bucketSlash ? '/' : '');
   const resource = (hostBucket ? `/${hostBucket}${path}` : path) + (subresources.length ? `?${subresources.join('&')}` : '');
   return `${req.method}\n${contentMd5}\n${contentType}\n${date}\n${amzLines}${resource}`;
 }
@@ -156,7 +157,14 @@ export function verifySigV2(req: SignableRequest, auth: ParsedAuth, secret: stri
   };
   const toSign = stringToSignV2(req, auth.kind, hostBucket);
   const alternative = auth.kind === 'header' && headerValue(req.headers, 'x-amz-date') !== undefined;
-  if (!matches(toSign) && !(alternative && matches(stringToSignV2(req, auth.kind, hostBucket, true)))) {
+  // The bucket of a path-style request without its trailing slash: botocore signs "/bucket/" (as the spec's
+  // bucket resource) while it sends "/bucket"; other clients sign the path as sent.
+  const bucketOnly = hostBucket === undefined && /^\/[^/]+$/.test(req.rawPath);
+  const candidates = [false, ...(alternative ? [true] : [])].flatMap((onDateLine) => [
+    () => stringToSignV2(req, auth.kind, hostBucket, onDateLine),
+    ...(bucketOnly ? [() => stringToSignV2(req, auth.kind, hostBucket, onDateLine, true)] : []),
+  ]);
+  if (!candidates.some((candidate) => matches(candidate()))) {
     throw new S3Error('SignatureDoesNotMatch', undefined, {
       AWSAccessKeyId: auth.accessKeyId,
       StringToSign: toSign,

@@ -242,7 +242,7 @@ export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export function stringToSign(amzDate: string, scope: string, canonical: string): string {
+export function stringToSign(amzDate: string, scope: string, canonical: string | Buffer): string {
   return `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
 }
 
@@ -338,6 +338,14 @@ export function verifySignature(
   if (req.rawQuery.includes('+')) {
     const spaced = stringToSign(auth.amzDate, scope, canonicalRequest(req, auth.signedHeaders, payloadHash, excluded, true));
     if (constantTimeEqualHex(signatureHex(signingKey, spaced), auth.signature)) return { signingKey, scope, seedSignature: auth.signature };
+  }
+  // A header value with bytes beyond ASCII (x-amz-meta-* in UTF-8, as botocore sends it): Node reads header
+  // bytes as Latin-1 characters, so the canonical request above hashed each byte re-encoded; AWS hashes the
+  // bytes as they came, which the Latin-1 encoding of that string gives back. (Signers that hash a Latin-1
+  // value's UTF-8 form, like the JS SDK, matched above.)
+  if (/[^\x00-\x7f]/.test(canonical) && !/[^\x00-\xff]/.test(canonical)) {
+    const asSent = stringToSign(auth.amzDate, scope, Buffer.from(canonical, 'latin1'));
+    if (constantTimeEqualHex(signatureHex(signingKey, asSent), auth.signature)) return { signingKey, scope, seedSignature: auth.signature };
   }
   throw new S3Error('SignatureDoesNotMatch', undefined, {
     AWSAccessKeyId: auth.accessKeyId,

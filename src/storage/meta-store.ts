@@ -13,6 +13,7 @@
 //   a blob (a copy racing a delete) fails with StoreConflict('NoSuchKey') instead of resurrecting it.
 // - Keys order by their UTF-8 bytes (SQLite BINARY, PostgreSQL COLLATE "C").
 import type {
+  AccessControlList,
   AccessKeyRecord,
   AccountRecord,
   BucketPatch,
@@ -113,7 +114,7 @@ export interface MetaStore {
   updateBucket(name: string, patch: BucketPatch): Promise<BucketRecord>;
   /**
    * Fails with BucketNotEmpty while any version or delete marker remains; aborts in-progress uploads (as
-   * AWS does) and forgets the bucket's configurations (public access block) and remembered completions.
+   * AWS does) and forgets the bucket's configurations (public access block, ACL, CORS) and remembered completions.
    */
   deleteBucket(name: string): Promise<void>;
 
@@ -123,6 +124,8 @@ export interface MetaStore {
   putObjectVersion(input: PutVersionInput): Promise<ObjectVersion>;
   deleteObject(input: DeleteInput): Promise<DeleteResult>;
   putObjectTags(bucket: string, key: string, versionId: string | undefined, tags: Tag[]): Promise<ObjectVersion>;
+  /** Replaces the ACL of the latest or named version (NoSuchKey/NoSuchVersion; a delete marker is NoSuchKey). */
+  putObjectAcl(bucket: string, key: string, versionId: string | undefined, acl: AccessControlList): Promise<ObjectVersion>;
   /** Latest versions that are not delete markers, in key order. */
   listObjects(bucket: string, query: ListObjectsQuery): Promise<ListObjectsPage>;
   /** Every version and delete marker, by key ascending then newest first. */

@@ -32,6 +32,49 @@ export interface BucketRecord {
   tags?: Tag[] | undefined;
   /** Absent until PutPublicAccessBlock (and after DeletePublicAccessBlock). */
   publicAccessBlock?: PublicAccessBlock | undefined;
+  /** The bucket ACL's grants; absent means the default (private: the owner has FULL_CONTROL). */
+  acl?: AccessControlList | undefined;
+  /** Absent until PutBucketCors (and after DeleteBucketCors). */
+  cors?: CorsConfiguration | undefined;
+}
+
+/** S3 ACL permissions (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#permissions). */
+export type AclPermission = 'FULL_CONTROL' | 'WRITE' | 'WRITE_ACP' | 'READ' | 'READ_ACP';
+
+/** The predefined Amazon S3 groups an ACL can grant to. */
+export type AclGroup = 'AllUsers' | 'AuthenticatedUsers' | 'LogDelivery';
+
+/**
+ * Whom a grant names. Email grantees are resolved to canonical users when the ACL is written (as AWS
+ * stores them); `accountId` is set when the canonical user is an account of this server.
+ */
+export type AclGrantee =
+  | { type: 'CanonicalUser'; id: string; accountId?: string | undefined }
+  | { type: 'Group'; group: AclGroup };
+
+export interface AclGrant {
+  grantee: AclGrantee;
+  permission: AclPermission;
+}
+
+/** The grants of a bucket or object ACL; its owner is the bucket's or the object's. */
+export interface AccessControlList {
+  grants: AclGrant[];
+}
+
+/** One rule of a bucket's CORS configuration (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CORSRule.html). */
+export interface CorsRule {
+  id?: string | undefined;
+  allowedOrigins: string[];
+  /** GET, PUT, HEAD, POST, DELETE. */
+  allowedMethods: string[];
+  allowedHeaders: string[];
+  exposeHeaders: string[];
+  maxAgeSeconds?: number | undefined;
+}
+
+export interface CorsConfiguration {
+  rules: CorsRule[];
 }
 
 /** S3 Block Public Access settings of a bucket (PutPublicAccessBlock). */
@@ -42,7 +85,7 @@ export interface PublicAccessBlock {
   restrictPublicBuckets: boolean;
 }
 
-export type BucketPatch = Partial<Pick<BucketRecord, 'versioning' | 'ownership' | 'policy' | 'tags' | 'publicAccessBlock'>> & {
+export type BucketPatch = Partial<Pick<BucketRecord, 'versioning' | 'ownership' | 'policy' | 'tags' | 'publicAccessBlock' | 'acl' | 'cors'>> & {
   /** Set to true to remove the bucket policy (policy field is ignored then). */
   deletePolicy?: boolean;
   /** Set to true to remove the ownership controls. */
@@ -51,6 +94,8 @@ export type BucketPatch = Partial<Pick<BucketRecord, 'versioning' | 'ownership' 
   deleteTags?: boolean;
   /** Set to true to remove the public access block (publicAccessBlock is ignored then). */
   deletePublicAccessBlock?: boolean;
+  /** Set to true to remove the CORS configuration (cors is ignored then). */
+  deleteCors?: boolean;
 };
 
 /** A run of bytes in an immutable blob. Objects and parts are ordered lists of extents. */
@@ -117,6 +162,8 @@ export interface ObjectVersion {
   partChecksums?: string[] | undefined;
   storageClass: string;
   ownerAccountId: string;
+  /** The object ACL's grants (buckets that take ACLs); absent means private (the owner has FULL_CONTROL). */
+  acl?: AccessControlList | undefined;
   writer?: WriterInfo | undefined;
   method?: WriteMethod | undefined;
   copySource?: CopySource | undefined;
@@ -145,6 +192,8 @@ export interface MultipartUpload {
   checksumAlgorithm?: ChecksumAlgorithm | undefined;
   checksumType?: ChecksumType | undefined;
   ownerAccountId: string;
+  /** The ACL the completed object gets (given on CreateMultipartUpload). */
+  acl?: AccessControlList | undefined;
   initiator: WriterInfo;
 }
 

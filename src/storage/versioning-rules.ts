@@ -109,7 +109,7 @@ export function deleteEventName(decision: DeleteDecision): ObjectEventName | und
   }
 }
 
-/** Who owns a delete marker: the bucket owner under BucketOwnerEnforced, else the writer. */
+/** Who owns a delete marker: the bucket owner under BucketOwnerEnforced (or for an anonymous writer), else the writer. */
 export function deleteMarkerOwner(bucket: Pick<BucketRecord, 'ownership' | 'accountId'>, writerAccountId: string): string {
-  return bucket.ownership === 'BucketOwnerEnforced' ? bucket.accountId : writerAccountId;
+  return bucket.ownership === 'BucketOwnerEnforced' || writerAccountId === '' ? bucket.accountId : writerAccountId;
 }

@@ -8,7 +8,7 @@ import {
   CreateBucketCommand, DeleteObjectsCommand, GetBucketAnalyticsConfigurationCommand, GetBucketIntelligentTieringConfigurationCommand,
   GetBucketInventoryConfigurationCommand, GetBucketMetricsConfigurationCommand, GetBucketTaggingCommand,
   GetObjectLegalHoldCommand, GetObjectRetentionCommand, GetObjectTorrentCommand, HeadBucketCommand, HeadObjectCommand,
-  ListBucketInventoryConfigurationsCommand, ListObjectsV2Command, PutBucketCorsCommand, PutObjectCommand,
+  ListBucketInventoryConfigurationsCommand, ListObjectsV2Command, PutBucketLifecycleConfigurationCommand, PutObjectCommand,
   RestoreObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -133,7 +133,7 @@ describe('S3 errors', () => {
       ['GetBucketAnalyticsConfiguration', () => new GetBucketAnalyticsConfigurationCommand({ Bucket: bucket, Id: 'a' })],
       ['GetBucketMetricsConfiguration', () => new GetBucketMetricsConfigurationCommand({ Bucket: bucket, Id: 'm' })],
       ['GetBucketIntelligentTieringConfiguration', () => new GetBucketIntelligentTieringConfigurationCommand({ Bucket: bucket, Id: 't' })],
-      ['PutBucketCors', () => new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['*'] }] } })],
+      ['PutBucketLifecycleConfiguration', () => new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: [{ ID: 'r', Status: 'Enabled', Filter: { Prefix: '' }, Expiration: { Days: 1 } }] } })],
       ['GetObjectRetention', () => new GetObjectRetentionCommand({ Bucket: bucket, Key: 'obj.txt' })],
       ['GetObjectLegalHold', () => new GetObjectLegalHoldCommand({ Bucket: bucket, Key: 'obj.txt' })],
       ['GetObjectTorrent', () => new GetObjectTorrentCommand({ Bucket: bucket, Key: 'obj.txt' })],

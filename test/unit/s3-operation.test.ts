@@ -60,6 +60,8 @@ const cases: [S3Operation['kind'], Case][] = [
   ['DeleteObjects', { method: 'POST', path: '/b', query: 'delete' }],
   ['PostObject', { method: 'POST', path: '/b' }],
   ['GetBucketCors', { method: 'GET', path: '/b', query: 'cors' }],
+  ['PutBucketCors', { method: 'PUT', path: '/b', query: 'cors' }],
+  ['DeleteBucketCors', { method: 'DELETE', path: '/b', query: 'cors' }],
   ['GetBucketLifecycleConfiguration', { method: 'GET', path: '/b', query: 'lifecycle' }],
   ['GetBucketWebsite', { method: 'GET', path: '/b', query: 'website' }],
   ['GetBucketLogging', { method: 'GET', path: '/b', query: 'logging' }],
@@ -108,6 +110,16 @@ describe('parseS3Operation: every operation kind', () => {
     assert.equal(covered.size, all.size);
   });
 
+  test('OPTIONS is the CORS preflight, on a bucket or a key, whatever the query', () => {
+    assert.deepEqual(parse({ method: 'OPTIONS', path: '/b' }), { kind: 'OptionsPreflight', bucket: 'b' });
+    assert.deepEqual(parse({ method: 'OPTIONS', path: '/b/dir/k' }), { kind: 'OptionsPreflight', bucket: 'b', key: 'dir/k' });
+    // A presigned URL's parameters and sub-resources do not change what OPTIONS is.
+    assert.deepEqual(parse({ method: 'OPTIONS', path: '/b/k', query: 'X-Amz-Signature=abc&uploads' }), { kind: 'OptionsPreflight', bucket: 'b', key: 'k' });
+    assert.deepEqual(parse({ method: 'OPTIONS', path: '/k', host: 'vb' }), { kind: 'OptionsPreflight', bucket: 'vb', key: 'k' });
+    // OPTIONS on the service itself names no bucket: S3 has no such operation.
+    assert.equal(s3ErrorOf(() => parse({ method: 'OPTIONS', path: '/' })).code, 'MethodNotAllowed');
+  });
+
   test('list-type other than 2 is ListObjects (v1)', () => {
     assert.equal(parse({ method: 'GET', path: '/b', query: 'list-type=1' }).kind, 'ListObjects');
   });
@@ -142,10 +154,9 @@ describe('parseS3Operation: what is refused', () => {
     { method: 'GET', path: '/b', query: 'metadataTable' },
     { method: 'GET', path: '/b', query: 'metadataConfiguration' },
     { method: 'GET', path: '/b', query: 'session' },
-    { method: 'PUT', path: '/b', query: 'cors' },
     { method: 'PUT', path: '/b', query: 'lifecycle' },
     { method: 'PUT', path: '/b', query: 'website' },
-    { method: 'DELETE', path: '/b', query: 'cors' },
+    { method: 'DELETE', path: '/b', query: 'lifecycle' },
     { method: 'POST', path: '/b', query: 'inventory' },
     { method: 'HEAD', path: '/b', query: 'acl' },
     { method: 'GET', path: '/b/k', query: 'retention' },
@@ -168,7 +179,8 @@ describe('parseS3Operation: what is refused', () => {
   test('methods S3 does not have are MethodNotAllowed', () => {
     for (const c of [
       { method: 'PATCH', path: '/b' }, { method: 'PATCH', path: '/b/k' }, { method: 'PUT', path: '/' },
-      { method: 'DELETE', path: '/' }, { method: 'POST', path: '/b/k' }, { method: 'OPTIONS', path: '/b/k' },
+      // (OPTIONS on a bucket or key is the CORS preflight; see above.)
+      { method: 'DELETE', path: '/' }, { method: 'POST', path: '/b/k' }, { method: 'TRACE', path: '/b/k' },
     ]) {
       const error = s3ErrorOf(() => parse(c));
       assert.equal(error.code, 'MethodNotAllowed', `${c.method} ${c.path}`);

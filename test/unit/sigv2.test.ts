@@ -94,6 +94,20 @@ describe('header form', () => {
     verifySigV2(full, parseSigV2(full), secret, 'johnsmith', clockAt(dateMs));
   });
 
+  test('a path-style bucket request signed as "/bucket/" (botocore\'s HmacV1Auth) or as sent; nothing else', () => {
+    const req = { method: 'PUT', rawPath: '/media', rawQuery: '', headers: { date, 'x-amz-acl': 'public-read' } };
+    const withSlash = `PUT\n\n\n${date}\nx-amz-acl:public-read\n/media/`;
+    assert.equal(stringToSignV2(req, 'header', undefined, false, true), withSlash);
+    for (const toSign of [withSlash, withSlash.slice(0, -1)]) {
+      const full = { ...req, headers: { ...req.headers, authorization: `AWS ${accessKeyId}:${signatureV2(secret, toSign)}` } };
+      verifySigV2(full, parseSigV2(full), secret, undefined, clockAt(dateMs));
+    }
+    // Only a bare bucket path gets the slash: a key's path is signed exactly as sent.
+    const key = { ...req, rawPath: '/media/a' };
+    const keySigned = { ...key, headers: { ...key.headers, authorization: `AWS ${accessKeyId}:${signatureV2(secret, `PUT\n\n\n${date}\nx-amz-acl:public-read\n/media/a/`)}` } };
+    assert.equal(s3ErrorOf(() => verifySigV2(keySigned, parseSigV2(keySigned), secret, undefined, clockAt(dateMs))).code, 'SignatureDoesNotMatch');
+  });
+
   test('15 minutes of skew is fine, more is RequestTimeTooSkewed', () => {
     verifySigV2(signed({}), parseSigV2(signed({})), secret, 'johnsmith', clockAt(dateMs + 15 * 60_000));
     const error = s3ErrorOf(() => verifySigV2(signed({}), parseSigV2(signed({})), secret, 'johnsmith', clockAt(dateMs + 16 * 60_000)));

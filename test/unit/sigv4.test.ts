@@ -163,6 +163,27 @@ describe('canonical query string', () => {
   });
 });
 
+describe('header values beyond ASCII', () => {
+  // botocore signs the UTF-8 bytes it sends ("é" → C3 A9); Node hands the server each byte as a Latin-1
+  // character ("Ã©"). The JS SDK signs "é" as UTF-8 but Node sends it as the Latin-1 byte E9 ("é" again).
+  const signedBy = (signedValue: string, receivedValue: string) => {
+    const added = signRequest({ method: 'PUT', rawPath: '/b/k', rawQuery: '', headers: { host, 'x-amz-meta-m': signedValue } }, credentials, 'us-east-1', 's3', EMPTY_SHA256, exampleMs);
+    const req = { method: 'PUT', rawPath: '/b/k', rawQuery: '', headers: { host, 'x-amz-meta-m': receivedValue, ...added } };
+    return verifySignature(req, parseAuth(req)!, credentials.secretAccessKey, EMPTY_SHA256, new SigningKeyCache(), clockAt(exampleMs));
+  };
+
+  test('UTF-8 bytes signed as sent (botocore) verify, and so does a Latin-1 value signed as UTF-8 (JS SDK)', () => {
+    const received = Buffer.from('Hello Worldé', 'utf8').toString('latin1');
+    signedBy('Hello Worldé', received);
+    signedBy('Hello Worldé', 'Hello Worldé');
+  });
+
+  test('a different value still fails', () => {
+    const received = Buffer.from('Hello Worldè', 'utf8').toString('latin1');
+    assert.equal(s3ErrorOf(() => signedBy('Hello Worldé', received)).code, 'SignatureDoesNotMatch');
+  });
+});
+
 describe('time', () => {
   const req = { method: 'GET', rawPath: '/test.txt', rawQuery: '', headers: { host } };
   const minute = 60_000;

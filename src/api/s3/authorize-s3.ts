@@ -2,8 +2,9 @@
 // with the access point and bucket as two layers when the request came through an access point.
 // Rules: reference/aws-semantics.md §1.6, §2; denials say why, as AWS does for same-account callers.
 import { S3Error } from '../../core/errors.js';
+import { aclsEnabled } from '../../iam/acl-permissions.js';
 import { authorize, accessDeniedMessage, type Decision } from '../../iam/authorize.js';
-import { s3AuthorizeInput, s3ResourceArn } from '../../iam/s3-authorization.js';
+import { s3AuthorizeInput, s3ResourceArn, type S3Target } from '../../iam/s3-authorization.js';
 import { requestConditionContext, type ConditionContext } from '../condition-context.js';
 import { header, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
@@ -15,19 +16,30 @@ export interface S3AuthorizationRequest {
   versionId?: string;
   /** Extra condition keys for this check (e.g. s3:ExistingObjectTag/<k>). */
   context?: ConditionContext;
+  /** The existing version the action acts on: its owner and ACL decide object actions on buckets that take ACLs. */
+  object?: S3Target['object'];
+  /** The multipart upload AbortMultipartUpload / ListParts act on (its initiator may act on it). */
+  upload?: S3Target['upload'];
+  /** The request creates the object (its tags are part of the write the bucket's ACL allows). */
+  createsObject?: boolean;
 }
 
 /** Throws AccessDenied unless the caller may perform the action on the bucket or key. */
 export async function authorizeS3(ctx: RequestContext, access: BucketAccess, request: S3AuthorizationRequest): Promise<void> {
   const decision = await decideS3(ctx, access, request);
   if (decision.effect === 'Allow') return;
+  throw accessDenied(ctx, access, request, decision);
+}
+
+/** The AccessDenied error for a denied decision. */
+export function accessDenied(ctx: RequestContext, access: BucketAccess, request: S3AuthorizationRequest, decision: Decision): S3Error {
   const resource = s3ResourceArn({ bucket: access.bucket, accessPoint: access.accessPoint, key: request.key }, true);
   // Like AWS, say why only to callers in the resource's account; cross-account callers get a pointer
   // to the explanation the platform operator can produce (it reveals nothing they did not send).
   const message = decision.crossAccount || ctx.principal.kind === 'Anonymous'
     ? `Access Denied. The platform can explain this decision: s3push explain --principal ${ctx.principal.arn} --action ${request.action} --resource ${resource}`
     : accessDeniedMessage(ctx.principal.arn, request.action, resource, decision);
-  throw new S3Error('AccessDenied', message);
+  return new S3Error('AccessDenied', message);
 }
 
 /** Bucket policy actions the owner account's root user may always perform, so a policy cannot lock it out. */
@@ -42,20 +54,44 @@ export async function decideS3(ctx: RequestContext, access: BucketAccess, reques
     return { effect: 'Allow', reason: '', statements: [] };
   }
   const callerPolicies = await services.identityPolicies.forPrincipal(principal);
-  const target = { bucket: access.bucket, accessPoint: access.accessPoint, key: request.key };
+  const target: S3Target = {
+    bucket: access.bucket, accessPoint: access.accessPoint, key: request.key,
+    object: request.object, upload: request.upload, createsObject: request.createsObject,
+  };
   return authorize(s3AuthorizeInput(principal, callerPolicies, request.action, target, { ...s3ConditionContext(ctx, request), ...request.context }, services.policyCache));
 }
 
+export interface ObjectFacts {
+  /** s3:ExistingObjectTag/<key> condition keys, when a resource policy in play mentions them. */
+  context?: ConditionContext;
+  /** Owner and ACL of the version, on buckets that take ACLs (when it exists). */
+  object?: S3Target['object'];
+}
+
 /**
- * s3:ExistingObjectTag/<key> condition keys: the tags of the object a request acts on. Loaded only when a
- * resource policy in play mentions them (reading the version costs a query).
+ * What authorization needs to know about the version a request names (the latest, or ?versionId): its tags
+ * when a resource policy mentions s3:ExistingObjectTag, its owner and ACL when the bucket takes ACLs and
+ * `aclFacts` is set. Read only when needed (it costs a query).
  */
-export async function existingObjectTagContext(ctx: RequestContext, access: BucketAccess, key: string, versionId: string | undefined): Promise<ConditionContext | undefined> {
+export async function objectFacts(ctx: RequestContext, access: BucketAccess, key: string, versionId: string | undefined, aclFacts = true): Promise<ObjectFacts> {
   const mentions = (text: string | undefined) => text !== undefined && text.includes('ExistingObjectTag');
-  if (!mentions(access.bucket.policy) && !mentions(access.accessPoint?.policy)) return undefined;
+  const wantTags = mentions(access.bucket.policy) || mentions(access.accessPoint?.policy);
+  const wantAcl = aclFacts && aclsEnabled(access.bucket);
+  if (!wantTags && !wantAcl) return {};
   const version = await ctx.services.meta.getObjectVersion(access.bucket.name, key, versionId);
-  if (!version || version.isDeleteMarker) return undefined;
-  return Object.fromEntries(version.tags.map((tag) => [`s3:ExistingObjectTag/${tag.key}`, tag.value]));
+  if (!version || version.isDeleteMarker) return {};
+  return {
+    ...(wantTags ? { context: Object.fromEntries(version.tags.map((tag) => [`s3:ExistingObjectTag/${tag.key}`, tag.value])) } : {}),
+    ...(wantAcl ? { object: { ownerAccountId: version.ownerAccountId, acl: version.acl } } : {}),
+  };
+}
+
+/** The upload AbortMultipartUpload and ListParts name (?uploadId), on buckets that take ACLs: its initiator may act on it. */
+export async function uploadFacts(ctx: RequestContext, access: BucketAccess, key: string): Promise<S3Target['upload']> {
+  const uploadId = ctx.query.get('uploadId');
+  if (!aclsEnabled(access.bucket) || !uploadId) return undefined;
+  const upload = await ctx.services.meta.getUpload(access.bucket.name, key, uploadId);
+  return upload && { initiatorAccountId: upload.initiator.accountId };
 }
 
 const headerKeys = [

@@ -5,10 +5,12 @@ import { isoTime } from '../../core/clock.js';
 import { s3BucketArn } from '../../core/arn.js';
 import { limits } from '../../core/limits.js';
 import { StoreConflict } from '../../storage/meta-store.js';
-import type { BucketRecord, ObjectOwnership } from '../../storage/types.js';
+import type { AccessControlList, BucketRecord, ObjectOwnership } from '../../storage/types.js';
 import { el, textOf, wrap, xmlDocument } from '../../protocol/xml.js';
 import { emptyResponse, header, xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
 import { readXmlBody } from './xml-body.js';
+import { accountRecord, createBucketAcl } from './acl.js';
+import { hasGrantHeaders } from './acl-grants.js';
 import { ownerXml } from './owner.js';
 import type { BucketAccess } from './bucket-access.js';
 
@@ -50,6 +52,11 @@ function bucketRegion(serverRegion: string, constraint: string | undefined): str
 
 const ownershipValues = new Set<ObjectOwnership>(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']);
 
+/**
+ * CreateBucket. Without x-amz-object-ownership a bucket gets the server's default ownership
+ * (`--object-ownership-default`, BucketOwnerEnforced as on AWS since April 2023); a BucketOwnerEnforced bucket
+ * refuses ACLs other than private and bucket-owner-full-control, others store the ACL given (canned or grants).
+ */
 export async function createBucket(ctx: RequestContext, name: string): Promise<ApiResponse> {
   const accountId = ctx.principal.accountId;
   if (!accountId) throw new S3Error('AccessDenied');
@@ -57,15 +64,22 @@ export async function createBucket(ctx: RequestContext, name: string): Promise<A
   const body = await readXmlBody(ctx, 'CreateBucketConfiguration', { optional: true });
   const region = bucketRegion(ctx.services.config.region, body ? textOf(body, 'LocationConstraint') : undefined);
   const ownershipHeader = header(ctx, 'x-amz-object-ownership');
-  const ownership = (ownershipHeader ?? 'BucketOwnerEnforced') as ObjectOwnership;
+  const ownership = (ownershipHeader ?? ctx.services.config.objectOwnershipDefault) as ObjectOwnership;
   if (!ownershipValues.has(ownership)) throw new S3Error('InvalidArgument', `Invalid x-amz-object-ownership header: ${ownershipHeader}`, { ArgumentName: 'x-amz-object-ownership' });
   const acl = header(ctx, 'x-amz-acl');
-  if (ownership === 'BucketOwnerEnforced' && ((acl !== undefined && acl !== 'private' && acl !== 'bucket-owner-full-control') || hasGrantHeaders(ctx))) {
-    throw new S3Error('InvalidBucketAclWithObjectOwnership', 'Bucket cannot have ACLs set with ObjectOwnership\'s BucketOwnerEnforced setting');
+  let bucketAcl: AccessControlList | undefined;
+  if (ownership === 'BucketOwnerEnforced') {
+    if ((acl !== undefined && acl !== 'private' && acl !== 'bucket-owner-full-control') || hasGrantHeaders(ctx)) {
+      throw new S3Error('InvalidBucketAclWithObjectOwnership', 'Bucket cannot have ACLs set with ObjectOwnership\'s BucketOwnerEnforced setting');
+    }
+  } else {
+    bucketAcl = await createBucketAcl(ctx, await accountRecord(ctx, accountId));
   }
   const created = { location: `/${name}`, 'x-amz-bucket-arn': s3BucketArn(name) };
   try {
-    await ctx.services.meta.createBucket({ name, accountId, region, createdMs: ctx.services.clock.nowMs(), versioning: 'Unversioned', ownership });
+    await ctx.services.meta.createBucket({
+      name, accountId, region, createdMs: ctx.services.clock.nowMs(), versioning: 'Unversioned', ownership, ...(bucketAcl ? { acl: bucketAcl } : {}),
+    });
   } catch (error) {
     if (!(error instanceof StoreConflict) || error.reason !== 'BucketExists') throw error;
     const existing = await ctx.services.meta.getBucket(name);
@@ -75,10 +89,6 @@ export async function createBucket(ctx: RequestContext, name: string): Promise<A
     throw new S3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: name });
   }
   return emptyResponse(200, created);
-}
-
-export function hasGrantHeaders(ctx: RequestContext): boolean {
-  return Object.keys(ctx.headers).some((h) => h.startsWith('x-amz-grant-'));
 }
 
 export async function deleteBucket(ctx: RequestContext, access: BucketAccess): Promise<ApiResponse> {

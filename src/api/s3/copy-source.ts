@@ -2,7 +2,8 @@
 // resolve, authorize the read, and apply the x-amz-copy-source-if-* conditions.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html (and reference/aws-semantics.md §3.2)
 import { S3Error } from '../../core/errors.js';
-import type { ObjectVersion } from '../../storage/types.js';
+import { aclsEnabled } from '../../iam/acl-permissions.js';
+import type { AccessControlList, ObjectVersion } from '../../storage/types.js';
 import { header, type RequestContext } from '../context.js';
 import { resolveBucket, type BucketAccess } from './bucket-access.js';
 import { authorizeS3 } from './authorize-s3.js';
@@ -49,12 +50,21 @@ export interface LoadedCopySource {
   version: ObjectVersion;
 }
 
-/** Resolves, authorizes (s3:GetObject or s3:GetObjectVersion) and checks the copy-source conditions. */
+/**
+ * Resolves, authorizes (s3:GetObject or s3:GetObjectVersion, decided by the source object's ACL and owner on
+ * buckets that take ACLs) and checks x-amz-source-expected-bucket-owner and the copy-source conditions.
+ */
 export async function loadCopySource(ctx: RequestContext): Promise<LoadedCopySource> {
   const ref = parseCopySource(header(ctx, 'x-amz-copy-source') ?? '');
   const access = await resolveBucket(ctx, ref.bucket);
-  await authorizeS3(ctx, access, { action: ref.versionId !== undefined ? 's3:GetObjectVersion' : 's3:GetObject', key: ref.key, ...(ref.versionId ? { versionId: ref.versionId } : {}) });
+  const expectedOwner = header(ctx, 'x-amz-source-expected-bucket-owner');
+  if (expectedOwner !== undefined && expectedOwner !== access.bucket.accountId) throw new S3Error('AccessDenied');
   const version = await ctx.services.meta.getObjectVersion(access.bucket.name, ref.key, ref.versionId);
+  const object = version && !version.isDeleteMarker && aclsEnabled(access.bucket) ? { ownerAccountId: version.ownerAccountId, acl: version.acl } : undefined;
+  await authorizeS3(ctx, access, {
+    action: ref.versionId !== undefined ? 's3:GetObjectVersion' : 's3:GetObject', key: ref.key,
+    ...(ref.versionId ? { versionId: ref.versionId } : {}), ...(object ? { object } : {}),
+  });
   if (!version) {
     if (ref.versionId !== undefined) throw new S3Error('NoSuchVersion', undefined, { Key: ref.key, VersionId: ref.versionId });
     throw new S3Error('NoSuchKey', undefined, { Key: ref.key });
@@ -65,6 +75,11 @@ export async function loadCopySource(ctx: RequestContext): Promise<LoadedCopySou
   }
   evaluateReadConditions(ctx, version, 'x-amz-copy-source-');
   return { ref, access, version };
+}
+
+/** The source version as authorization sees it (owner and ACL, on buckets that take ACLs). */
+export function copySourceObject(source: LoadedCopySource): { ownerAccountId: string; acl?: AccessControlList | undefined } | undefined {
+  return aclsEnabled(source.access.bucket) ? { ownerAccountId: source.version.ownerAccountId, acl: source.version.acl } : undefined;
 }
 
 /** x-amz-copy-source-version-id is returned when the source bucket is (or was) versioned. */

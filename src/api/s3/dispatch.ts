@@ -4,10 +4,12 @@ import type { ApiResponse, RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
 import { deleteBucket, getBucketLocation, headBucket } from './bucket.js';
 import {
-  bucketProbe, deleteBucketEncryption, deleteBucketOwnershipControls, getBucketAcl, getBucketEncryption,
-  getBucketOwnershipControls, getBucketVersioning, getObjectAcl, putAcl, putBucketEncryption,
+  bucketProbe, deleteBucketEncryption, deleteBucketOwnershipControls, getBucketEncryption,
+  getBucketOwnershipControls, getBucketVersioning, putBucketEncryption,
   putBucketOwnershipControls, putBucketVersioning,
 } from './bucket-config.js';
+import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acl.js';
+import { deleteBucketCors, getBucketCors, putBucketCors } from './cors.js';
 import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './bucket-policy.js';
 import { listObjects, listObjectsV2 } from './list-objects.js';
 import { listObjectVersions } from './list-versions.js';
@@ -51,14 +53,16 @@ export async function dispatchBucketOperation(ctx: RequestContext, op: BucketOpe
     case 'PutBucketEncryption': return putBucketEncryption(ctx);
     case 'DeleteBucketEncryption': return deleteBucketEncryption();
     case 'GetBucketAcl': return getBucketAcl(ctx, access);
-    case 'PutBucketAcl': return putAcl(ctx, access);
+    case 'PutBucketAcl': return putBucketAcl(ctx, access);
     case 'DeleteObjects': return deleteObjects(ctx, access);
     // Reached without header authentication: the form carries its credentials (handle-s3.ts).
     case 'PostObject': return postObject(ctx, access);
     case 'GetPublicAccessBlock': return getPublicAccessBlock(ctx, access);
     case 'PutPublicAccessBlock': return putPublicAccessBlock(ctx, access);
     case 'DeletePublicAccessBlock': return deletePublicAccessBlock(ctx, access);
-    case 'GetBucketCors':
+    case 'GetBucketCors': return getBucketCors(ctx, access);
+    case 'PutBucketCors': return putBucketCors(ctx, access);
+    case 'DeleteBucketCors': return deleteBucketCors(ctx, access);
     case 'GetBucketLifecycleConfiguration':
     case 'GetBucketWebsite':
     case 'GetBucketLogging':
@@ -83,7 +87,7 @@ export async function dispatchObjectOperation(ctx: RequestContext, op: ObjectOpe
     case 'PutObjectTagging': return putObjectTagging(ctx, access, key);
     case 'DeleteObjectTagging': return deleteObjectTagging(ctx, access, key);
     case 'GetObjectAcl': return getObjectAcl(ctx, access, key);
-    case 'PutObjectAcl': return putAcl(ctx, access, key);
+    case 'PutObjectAcl': return putObjectAcl(ctx, access, key);
     case 'GetObjectAttributes': return getObjectAttributes(ctx, access, key);
     case 'CreateMultipartUpload': return createMultipartUpload(ctx, access, key);
     case 'UploadPart': return uploadPart(ctx, access, key);

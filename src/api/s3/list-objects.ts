@@ -3,7 +3,8 @@
 import { S3Error } from '../../core/errors.js';
 import { limits } from '../../core/limits.js';
 import { isoTime } from '../../core/clock.js';
-import type { ObjectVersion } from '../../storage/types.js';
+import { effectiveObjectOwner } from '../../iam/acl-permissions.js';
+import type { BucketRecord, ObjectVersion } from '../../storage/types.js';
 import { el, wrap, xmlDocument } from '../../protocol/xml.js';
 import { xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
@@ -51,14 +52,15 @@ function listQuery(ctx: RequestContext) {
   return { prefix: ctx.query.get('prefix') ?? '', delimiter };
 }
 
-async function contentsXml(ctx: RequestContext, objects: ObjectVersion[], encode: (v: string) => string, withOwner: boolean): Promise<string> {
+async function contentsXml(ctx: RequestContext, bucket: BucketRecord, objects: ObjectVersion[], encode: (v: string) => string, withOwner: boolean): Promise<string> {
   const owners = new Map<string, string>();
   let out = '';
   for (const object of objects) {
     let owner = '';
     if (withOwner) {
-      owner = owners.get(object.ownerAccountId) ?? (await ownerXml(ctx, object.ownerAccountId));
-      owners.set(object.ownerAccountId, owner);
+      const ownerAccountId = effectiveObjectOwner(bucket, object.ownerAccountId);
+      owner = owners.get(ownerAccountId) ?? (await ownerXml(ctx, ownerAccountId));
+      owners.set(ownerAccountId, owner);
     }
     const checksum = object.checksum ? el('ChecksumAlgorithm', object.checksum.algorithm) + el('ChecksumType', object.checksum.type) : '';
     out += wrap('Contents',
@@ -89,7 +91,7 @@ export async function listObjectsV2(ctx: RequestContext, access: BucketAccess): 
     (token !== null ? el('ContinuationToken', token) : '') +
     (page.isTruncated && page.lastReturned !== undefined ? el('NextContinuationToken', encodeContinuationToken(page.lastReturned)) : '') +
     (startAfter !== null ? el('StartAfter', encode(startAfter)) : '') +
-    (await contentsXml(ctx, page.objects, encode, fetchOwner)) + commonPrefixesXml(page.commonPrefixes, encode);
+    (await contentsXml(ctx, access.bucket, page.objects, encode, fetchOwner)) + commonPrefixesXml(page.commonPrefixes, encode);
   return xmlResponse(xmlDocument('ListBucketResult', body));
 }
 
@@ -103,7 +105,7 @@ export async function listObjects(ctx: RequestContext, access: BucketAccess): Pr
   const body =
     el('Name', access.addressedAs) + el('Prefix', encode(prefix)) + el('Marker', encode(marker)) + nextMarker +
     el('MaxKeys', maxKeys) + (delimiter ? el('Delimiter', encode(delimiter)) : '') + element + el('IsTruncated', page.isTruncated) +
-    (await contentsXml(ctx, page.objects, encode, true)) + commonPrefixesXml(page.commonPrefixes, encode);
+    (await contentsXml(ctx, access.bucket, page.objects, encode, true)) + commonPrefixesXml(page.commonPrefixes, encode);
   return xmlResponse(xmlDocument('ListBucketResult', body));
 }
 

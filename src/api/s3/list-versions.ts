@@ -7,6 +7,7 @@ import { xmlResponse, type ApiResponse, type RequestContext } from '../context.j
 import type { BucketAccess } from './bucket-access.js';
 import { listEncoder, parseMaxKeys } from './list-objects.js';
 import { quoteEtag } from './object-headers.js';
+import { effectiveObjectOwner } from '../../iam/acl-permissions.js';
 import { ownerXml } from './owner.js';
 
 export async function listObjectVersions(ctx: RequestContext, access: BucketAccess): Promise<ApiResponse> {
@@ -23,8 +24,9 @@ export async function listObjectVersions(ctx: RequestContext, access: BucketAcce
   const owners = new Map<string, string>();
   let entries = '';
   for (const version of page.versions) {
-    const owner = owners.get(version.ownerAccountId) ?? (await ownerXml(ctx, version.ownerAccountId));
-    owners.set(version.ownerAccountId, owner);
+    const ownerAccountId = effectiveObjectOwner(access.bucket, version.ownerAccountId);
+    const owner = owners.get(ownerAccountId) ?? (await ownerXml(ctx, ownerAccountId));
+    owners.set(ownerAccountId, owner);
     const common = el('Key', encode(version.key)) + el('VersionId', version.versionId) + el('IsLatest', version.isLatest) + el('LastModified', isoTime(version.lastModifiedMs));
     if (version.isDeleteMarker) {
       entries += wrap('DeleteMarker', common + owner);

@@ -11,11 +11,12 @@ import { checksumHeaderName, combineCrc, compositeChecksum, parseAlgorithm } fro
 import { childrenOf, el, parseXml, textOf, xmlDocument, type XmlNode } from '../../protocol/xml.js';
 import type { ChecksumAlgorithm, ChecksumType, CompletedUpload, MultipartUpload, StoredChecksum, UploadPart } from '../../storage/types.js';
 import { emptyResponse, header, xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
+import { objectWriteOwnership } from './acl.js';
 import type { BucketAccess } from './bucket-access.js';
 import { writerInfo } from './blob-write.js';
 import { readWriteConditions, writeConditionName } from './conditions.js';
 import {
-  checkAclHeaders, checkEncryptionHeaders, parseTaggingHeader, readObjectHeaders, readStorageClass, readUserMetadata, unquoteEtag,
+  checkEncryptionHeaders, parseTaggingHeader, readObjectHeaders, readStorageClass, readUserMetadata, unquoteEtag,
 } from './object-headers.js';
 import { readSmallBody } from './payload.js';
 import { storeCall } from './store-errors.js';
@@ -45,7 +46,7 @@ function readUploadChecksum(ctx: RequestContext): { algorithm?: ChecksumAlgorith
 
 export async function createMultipartUpload(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
   const { bucket } = access;
-  checkAclHeaders(ctx, bucket);
+  const ownership = await objectWriteOwnership(ctx, bucket);
   checkEncryptionHeaders(ctx);
   const { algorithm, type } = readUploadChecksum(ctx);
   const upload: MultipartUpload = {
@@ -59,7 +60,8 @@ export async function createMultipartUpload(ctx: RequestContext, access: BucketA
     storageClass: readStorageClass(ctx),
     checksumAlgorithm: algorithm,
     checksumType: type,
-    ownerAccountId: bucket.accountId,
+    ownerAccountId: ownership.ownerAccountId,
+    ...(ownership.acl ? { acl: ownership.acl } : {}),
     initiator: writerInfo(ctx),
   };
   await storeCall(ctx.services.meta.createUpload(upload), { bucket: bucket.name, key });
@@ -176,7 +178,9 @@ export async function completeMultipartUpload(ctx: RequestContext, access: Bucke
       partSizes: parts.map((p) => p.sizeBytes),
       partChecksums: checksum ? parts.map((p) => p.checksum ?? '') : undefined,
       storageClass: upload.storageClass,
-      ownerAccountId: access.bucket.accountId,
+      // Owner and ACL were decided when the upload was created (Object Ownership, x-amz-acl then).
+      ownerAccountId: upload.ownerAccountId,
+      acl: upload.acl,
       writer: writerInfo(ctx),
       method: 'CompleteMultipartUpload',
     },

@@ -9,13 +9,14 @@ import { el, xmlDocument } from '../../protocol/xml.js';
 import { readExtents } from '../../storage/extents.js';
 import type { ObjectVersion, StoredChecksum } from '../../storage/types.js';
 import { header, xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
+import { objectWriteOwnership } from './acl.js';
 import type { BucketAccess } from './bucket-access.js';
 import { authorizeS3 } from './authorize-s3.js';
 import { writerInfo } from './blob-write.js';
 import { readWriteConditions, writeConditionName } from './conditions.js';
-import { copySourceVersionHeader, loadCopySource } from './copy-source.js';
+import { copySourceObject, copySourceVersionHeader, loadCopySource } from './copy-source.js';
 import {
-  checkAclHeaders, checkEncryptionHeaders, parseTaggingHeader, readObjectHeaders, readStorageClass, readUserMetadata,
+  checkEncryptionHeaders, parseTaggingHeader, readObjectHeaders, readStorageClass, readUserMetadata,
 } from './object-headers.js';
 import { writeResponseHeaders } from './object-put.js';
 import { storeCall } from './store-errors.js';
@@ -28,7 +29,7 @@ function directive(ctx: RequestContext, name: string): 'COPY' | 'REPLACE' {
 
 export async function copyObject(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
   const { bucket } = access;
-  checkAclHeaders(ctx, bucket);
+  const ownership = await objectWriteOwnership(ctx, bucket);
   checkEncryptionHeaders(ctx);
   const metadataDirective = directive(ctx, 'x-amz-metadata-directive');
   const taggingDirective = directive(ctx, 'x-amz-tagging-directive');
@@ -44,9 +45,10 @@ export async function copyObject(ctx: RequestContext, access: BucketAccess, key:
   }
   const tags = taggingDirective === 'COPY' ? from.tags : parseTaggingHeader(header(ctx, 'x-amz-tagging'));
   if (taggingDirective === 'COPY' && from.tags.length > 0) {
-    await authorizeS3(ctx, source.access, { action: source.ref.versionId !== undefined ? 's3:GetObjectVersionTagging' : 's3:GetObjectTagging', key: from.key });
+    const object = copySourceObject(source);
+    await authorizeS3(ctx, source.access, { action: source.ref.versionId !== undefined ? 's3:GetObjectVersionTagging' : 's3:GetObjectTagging', key: from.key, ...(object ? { object } : {}) });
   }
-  if (tags.length > 0) await authorizeS3(ctx, access, { action: 's3:PutObjectTagging', key });
+  if (tags.length > 0) await authorizeS3(ctx, access, { action: 's3:PutObjectTagging', key, createsObject: true });
   const headers = metadataDirective === 'COPY' ? { ...from.headers } : readObjectHeaders(ctx);
   delete headers.websiteRedirectLocation;
   const redirect = header(ctx, 'x-amz-website-redirect-location');
@@ -68,7 +70,9 @@ export async function copyObject(ctx: RequestContext, access: BucketAccess, key:
       partSizes: from.partSizes,
       partChecksums: checksum === from.checksum ? from.partChecksums : undefined,
       storageClass: storageClassHeader !== undefined ? readStorageClass(ctx) : 'STANDARD',
-      ownerAccountId: bucket.accountId,
+      // The copy is the writer's object, with the ACL this request gives (a source's ACL is never copied).
+      ownerAccountId: ownership.ownerAccountId,
+      acl: ownership.acl,
       writer: writerInfo(ctx),
       method: 'CopyObject',
       copySource: { bucket: source.access.bucket.name, key: from.key, versionId: from.versionId },

@@ -4,7 +4,6 @@ import { limits } from '../../core/limits.js';
 import { httpDate } from '../../core/clock.js';
 import type { ObjectHeaders, ObjectVersion, Tag } from '../../storage/types.js';
 import { header, type RequestContext } from '../context.js';
-import { hasGrantHeaders } from './bucket.js';
 import type { BucketRecord } from '../../storage/types.js';
 
 export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
@@ -33,12 +32,24 @@ export function readUserMetadata(ctx: RequestContext): Record<string, string> {
   for (const [name, value] of Object.entries(ctx.headers)) {
     if (!name.startsWith('x-amz-meta-') || value === undefined) continue;
     const key = name.slice('x-amz-meta-'.length);
-    const text = Array.isArray(value) ? value.join(',') : value;
+    const text = utf8HeaderText(Array.isArray(value) ? value.join(',') : value);
     metadata[key] = text;
     sizeBytes += Buffer.byteLength(key) + Buffer.byteLength(text);
   }
   if (sizeBytes > limits.userMetadataBytesMax) throw new S3Error('MetadataTooLarge', undefined, { MaxSizeAllowed: limits.userMetadataBytesMax });
   return metadata;
+}
+
+/**
+ * A header value as text: Node reads header bytes as Latin-1 characters, so a UTF-8 value (what botocore
+ * sends for non-ASCII metadata) arrives as its bytes; decode those when they are valid UTF-8. A value that
+ * is not (a Latin-1 byte such as Node's own clients send for é) stays as read.
+ */
+export function utf8HeaderText(value: string): string {
+  if (!/[^\x00-\x7f]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
+  const bytes = Buffer.from(value, 'latin1');
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : value;
 }
 
 export function readStorageClass(ctx: RequestContext): string {
@@ -71,15 +82,6 @@ export function checkNoEncryptionHeaderOnRead(ctx: RequestContext): void {
   const sse = header(ctx, 'x-amz-server-side-encryption');
   if (sse !== undefined) {
     throw new S3Error('InvalidArgument', 'The x-amz-server-side-encryption header is not supported for this operation.', { ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: sse });
-  }
-}
-
-/** ACL headers on object writes: with BucketOwnerEnforced only bucket-owner-full-control passes (AWS object-ownership docs). */
-export function checkAclHeaders(ctx: RequestContext, bucket: BucketRecord): void {
-  const acl = header(ctx, 'x-amz-acl');
-  if (bucket.ownership !== 'BucketOwnerEnforced') return;
-  if ((acl !== undefined && acl !== 'bucket-owner-full-control') || hasGrantHeaders(ctx)) {
-    throw new S3Error('AccessControlListNotSupported');
   }
 }
 

@@ -4,18 +4,19 @@ import { limits } from '../../core/limits.js';
 import { checksumHeaderName } from '../../protocol/checksums.js';
 import type { BucketRecord, ObjectVersion, StoredChecksum } from '../../storage/types.js';
 import { emptyResponse, header, type ApiResponse, type RequestContext } from '../context.js';
+import { objectWriteOwnership } from './acl.js';
 import type { BucketAccess } from './bucket-access.js';
 import { commitOrDiscard, writePayloadToBlob, writerInfo } from './blob-write.js';
 import { readWriteConditions, writeConditionName } from './conditions.js';
 import {
-  checkAclHeaders, checkEncryptionHeaders, parseTaggingHeader, quoteEtag, readObjectHeaders, readStorageClass, readUserMetadata,
+  checkEncryptionHeaders, parseTaggingHeader, quoteEtag, readObjectHeaders, readStorageClass, readUserMetadata,
 } from './object-headers.js';
 import { Payload } from './payload.js';
 import { storeCall } from './store-errors.js';
 
 export async function putObject(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
   const { bucket } = access;
-  checkAclHeaders(ctx, bucket);
+  const ownership = await objectWriteOwnership(ctx, bucket);
   checkEncryptionHeaders(ctx);
   const headers = readObjectHeaders(ctx);
   const userMetadata = readUserMetadata(ctx);
@@ -41,7 +42,8 @@ export async function putObject(ctx: RequestContext, access: BucketAccess, key: 
         checksum,
         extents: [{ blobId: blob.blobId, offsetBytes: 0, lengthBytes: blob.sizeBytes }],
         storageClass,
-        ownerAccountId: bucket.accountId,
+        ownerAccountId: ownership.ownerAccountId,
+        acl: ownership.acl,
         writer: writerInfo(ctx),
         method: 'PutObject',
       },

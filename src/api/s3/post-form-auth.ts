@@ -39,6 +39,7 @@ export async function authenticateForm(ctx: RequestContext, fields: FormFields, 
   if (v4) await verifySigV4(ctx, fields, policy);
   else if (v2) await verifySigV2(ctx, fields, policy);
   else throw new S3Error('AccessDenied', 'A POST form with a policy must be signed (x-amz-signature or signature).');
+  ctx.postForm = { signatureVersion: v4 ? 'AWS4-HMAC-SHA256' : 'AWS' };
   return checkPostPolicy(parsePostPolicy(policy), fields, bucket, ctx.services.clock.nowMs());
 }
 

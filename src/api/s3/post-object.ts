@@ -13,11 +13,12 @@ import { childOf, childrenOf, el, parseXml, textOf, xmlDocument } from '../../pr
 import type { BlobStore } from '../../storage/blob-store.js';
 import type { ChecksumAlgorithm, ObjectVersion, StoredChecksum, Tag } from '../../storage/types.js';
 import { header, type ApiResponse, type RequestContext } from '../context.js';
-import { authorizeS3, existingObjectTagContext } from './authorize-s3.js';
+import { authorizeS3, objectFacts } from './authorize-s3.js';
+import { objectWriteOwnership } from './acl.js';
 import type { BucketAccess } from './bucket-access.js';
 import { commitOrDiscard, writerInfo } from './blob-write.js';
 import {
-  checkAclHeaders, checkEncryptionHeaders, readObjectHeaders, readStorageClass, readUserMetadata, validateTags,
+  checkEncryptionHeaders, readObjectHeaders, readStorageClass, readUserMetadata, validateTags,
 } from './object-headers.js';
 import { writeResponseHeaders } from './object-put.js';
 import { authenticateForm, type FormFields } from './post-form-auth.js';
@@ -56,15 +57,16 @@ export async function postObject(ctx: RequestContext, access: BucketAccess): Pro
   const tags = parseTaggingField(fields.get('tagging')?.value);
   const formCtx: RequestContext = { ...ctx, headers: formHeaders(fields, tags) };
   const { bucket } = access;
-  checkAclHeaders(formCtx, bucket);
+  const ownership = await objectWriteOwnership(formCtx, bucket);
   checkEncryptionHeaders(formCtx);
   const objectHeaders = readObjectHeaders(formCtx);
   const userMetadata = readUserMetadata(formCtx);
   const storageClass = readStorageClass(formCtx);
   // As for PutObject (handle-s3.ts): s3:PutObject, plus s3:PutObjectTagging with tags.
-  const context = await existingObjectTagContext(formCtx, access, key, undefined);
+  // The form creates the object: the bucket's policy and ACL decide, tags included.
+  const { context } = await objectFacts(formCtx, access, key, undefined, false);
   for (const action of tags.length > 0 ? ['s3:PutObject', 's3:PutObjectTagging'] : ['s3:PutObject']) {
-    await authorizeS3(formCtx, access, { action, key, ...(context ? { context } : {}) });
+    await authorizeS3(formCtx, access, { action, key, createsObject: true, ...(context ? { context } : {}) });
   }
 
   const blob = await writeFileToBlob(ctx.services.blobs, form.file.content, {
@@ -86,7 +88,8 @@ export async function postObject(ctx: RequestContext, access: BucketAccess): Pro
         checksum: blob.checksum,
         extents: [{ blobId: blob.blobId, offsetBytes: 0, lengthBytes: blob.sizeBytes }],
         storageClass,
-        ownerAccountId: bucket.accountId,
+        ownerAccountId: ownership.ownerAccountId,
+        acl: ownership.acl,
         writer: writerInfo(formCtx),
         method: 'PostObject',
       },

@@ -16,7 +16,7 @@ const versioned = (plain: string, withVersion: string): Rule => (ctx) => [ctx.qu
 const withTagging = (ctx: RequestContext): string[] => (header(ctx, 'x-amz-tagging') ? ['s3:PutObject', 's3:PutObjectTagging'] : ['s3:PutObject']);
 
 /** Bucket operations (resource: bucket ARN or access point ARN). Empty: the handler authorizes per key. */
-const bucketRules: Record<Exclude<S3Operation['kind'], 'ListBuckets'> & string, Rule | null> = {
+const bucketRules: Record<Exclude<S3Operation['kind'], 'ListBuckets' | 'OptionsPreflight'> & string, Rule | null> = {
   CreateBucket: 's3:CreateBucket', DeleteBucket: 's3:DeleteBucket', HeadBucket: 's3:ListBucket',
   ListObjects: 's3:ListBucket', ListObjectsV2: 's3:ListBucket', ListObjectVersions: 's3:ListBucketVersions',
   ListMultipartUploads: 's3:ListBucketMultipartUploads', GetBucketLocation: 's3:GetBucketLocation',
@@ -30,7 +30,8 @@ const bucketRules: Record<Exclude<S3Operation['kind'], 'ListBuckets'> & string, 
   DeleteBucketEncryption: 's3:PutEncryptionConfiguration',
   GetBucketAcl: 's3:GetBucketAcl', PutBucketAcl: 's3:PutBucketAcl',
   DeleteObjects: null, PostObject: null,
-  GetBucketCors: 's3:GetBucketCORS', GetBucketLifecycleConfiguration: 's3:GetLifecycleConfiguration',
+  GetBucketCors: 's3:GetBucketCORS', PutBucketCors: 's3:PutBucketCORS', DeleteBucketCors: 's3:PutBucketCORS',
+  GetBucketLifecycleConfiguration: 's3:GetLifecycleConfiguration',
   GetBucketWebsite: 's3:GetBucketWebsite', GetBucketLogging: 's3:GetBucketLogging',
   GetBucketNotificationConfiguration: 's3:GetBucketNotification', GetBucketRequestPayment: 's3:GetBucketRequestPayment',
   GetBucketAccelerateConfiguration: 's3:GetAccelerateConfiguration', GetObjectLockConfiguration: 's3:GetBucketObjectLockConfiguration',
@@ -59,6 +60,8 @@ const bucketRules: Record<Exclude<S3Operation['kind'], 'ListBuckets'> & string, 
 
 export function requiredActions(ctx: RequestContext, op: S3Operation): RequiredAction[] {
   if (op.kind === 'ListBuckets') return [{ action: 's3:ListAllMyBuckets', on: 'account' }];
+  // The preflight is unauthenticated: the bucket's CORS configuration decides (cors.ts).
+  if (op.kind === 'OptionsPreflight') return [];
   const rule = bucketRules[op.kind];
   if (rule === null) return [];
   const actions = typeof rule === 'string' ? [rule] : rule(ctx);

@@ -23,6 +23,9 @@ export class IngestConsumer {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  /** Sequence of the last event consumed (undefined until read from the stored cursor). */
+  private position: number | undefined;
+  private persistedMs = -Infinity;
   private partners: { byPrefix: Map<string, PartnerRecord>; loadedMs: number } = { byPrefix: new Map(), loadedMs: -Infinity };
 
   constructor(private readonly context: DeliveryContext, private readonly validation: ValidationSink) {}
@@ -40,6 +43,7 @@ export class IngestConsumer {
     this.unsubscribe?.();
     clearInterval(this.timer);
     await this.running;
+    if (this.position !== undefined) await this.context.deliveries.recordIngested(INGEST_CONSUMER, this.position, []).catch(() => undefined);
   }
 
   /** Starts a drain, or asks the running one to look again when it finishes. */
@@ -63,14 +67,27 @@ export class IngestConsumer {
     while (this.running) await this.running;
   }
 
+  /**
+   * Events are consumed from `position`. The stored cursor moves with every batch that yields records
+   * (same transaction as the records), and otherwise at most once per `ingestCursorPersistIntervalMs`:
+   * most events (writes outside the delivery bucket) then cost no write at all. After a crash the few
+   * events past the stored cursor are read again; records are keyed by (bucket, key, version), so a
+   * replay never duplicates one.
+   */
   private async drain(): Promise<void> {
     try {
+      this.position ??= await this.context.deliveries.ingestCursor(INGEST_CONSUMER);
       while (!this.stopped && this.validation.backlog < limits.ingestValidationBacklogMax) {
-        const cursor = await this.context.deliveries.ingestCursor(INGEST_CONSUMER);
-        const events = await this.context.meta.readEvents(cursor, limits.ingestEventBatchMax);
+        const events = await this.context.meta.readEvents(this.position, limits.ingestEventBatchMax);
         if (events.length === 0) return;
         const records = await this.recordsFor(events);
-        await this.context.deliveries.recordIngested(INGEST_CONSUMER, events[events.length - 1]!.sequence, records);
+        const last = events[events.length - 1]!.sequence;
+        const nowMs = this.context.clock.nowMs();
+        if (records.length > 0 || nowMs - this.persistedMs >= limits.ingestCursorPersistIntervalMs) {
+          await this.context.deliveries.recordIngested(INGEST_CONSUMER, last, records);
+          this.persistedMs = nowMs;
+        }
+        this.position = last;
         this.validation.enqueue(records);
       }
     } catch (error) {

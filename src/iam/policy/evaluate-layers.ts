@@ -3,18 +3,27 @@
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 
 import assert from 'node:assert';
-import type { AuthorizeInput, ParsedPolicyRef, ResourceLayer } from '../authorize.js';
+import type { AclGrantRef, AuthorizeInput, ParsedPolicyRef, ResourceLayer } from '../authorize.js';
 import type { Principal } from '../principal.js';
 import { splitArn } from './arn-pattern.js';
 import type { ContextValue } from './condition.js';
 import { matchPolicy, type RequestFacts, type ResourceFacts } from './match-policy.js';
 import type { ParsedStatement } from './parsed-policy.js';
-import { callerIdentity, grantLevel, type GrantLevel } from './principal-spec.js';
+import { accountRootArn } from '../../core/arn.js';
+import { callerIdentity, grantLevel, type CallerIdentity, type GrantLevel } from './principal-spec.js';
 
 export interface StatementHit {
   readonly ref: ParsedPolicyRef;
   readonly statement: ParsedStatement;
 }
+
+/** An ACL grant that names the caller. */
+export interface AclHit {
+  readonly acl: AclGrantRef;
+}
+
+/** What allowed on the resource side: a resource-policy statement or an ACL grant. */
+export type GrantHit = StatementHit | AclHit;
 
 export interface LayerEvaluation {
   readonly layer: ResourceLayer;
@@ -25,8 +34,12 @@ export interface LayerEvaluation {
   readonly identityAllow: StatementHit | undefined;
   readonly sessionAllow: StatementHit | undefined;
   readonly boundaryAllow: StatementHit | undefined;
+  /** The resource policy's Allow that names the caller most specifically, and how specifically. */
   readonly resourceAllow: StatementHit | undefined;
   readonly resourceLevel: GrantLevel;
+  /** The ACL grant that names the caller most specifically, and how specifically. */
+  readonly aclAllow: AclHit | undefined;
+  readonly aclLevel: GrantLevel;
   readonly denies: readonly StatementHit[];
 }
 
@@ -34,8 +47,8 @@ export interface LayerVerdict {
   readonly allowed: boolean;
   /** For a denied layer: why, in AWS's words ("no identity-based policy allows the s3:PutObject action"). */
   readonly reason: string | undefined;
-  /** The statements that made the layer allow. */
-  readonly deciding: readonly StatementHit[];
+  /** The statements (and ACL grants) that made the layer allow. */
+  readonly deciding: readonly GrantHit[];
 }
 
 export function evaluateLayers(input: AuthorizeInput): LayerEvaluation[] {
@@ -73,11 +86,12 @@ export function evaluateLayers(input: AuthorizeInput): LayerEvaluation[] {
         resourceLevel = match.allowLevel;
       }
     }
+    const { hit: aclAllow, level: aclLevel } = matchAclGrants(layer.aclGrants, request.caller);
     const behindAccessPoint = layer.kind === 'bucket' && accessPointSeen;
     if (layer.kind === 'accessPoint') accessPointSeen = true;
     return {
       layer, sameAccount: principal.accountId !== undefined && principal.accountId === layer.ownerAccountId, behindAccessPoint,
-      identityAllow, sessionAllow, boundaryAllow, resourceAllow, resourceLevel, denies,
+      identityAllow, sessionAllow, boundaryAllow, resourceAllow, resourceLevel, aclAllow, aclLevel, denies,
     };
   });
 }
@@ -100,6 +114,33 @@ function checkPolicyKinds(input: AuthorizeInput): void {
   }
 }
 
+/**
+ * The ACL grant naming the caller most specifically. AllUsers names everyone (anonymous callers included)
+ * and AuthenticatedUsers every signed caller, as `"Principal": "*"` would; a canonical user names that
+ * account's root directly and its users and roles as `"Principal": {"AWS": "ACCOUNT"}` does (a delegation
+ * to their identity policies). LogDelivery names no caller of this server.
+ */
+function matchAclGrants(grants: readonly AclGrantRef[] | undefined, caller: CallerIdentity): { hit: AclHit | undefined; level: GrantLevel } {
+  let best: { hit: AclHit | undefined; level: GrantLevel } = { hit: undefined, level: grantLevel.none };
+  for (const acl of grants ?? []) {
+    const level = aclGranteeLevel(acl, caller);
+    if (level > best.level) best = { hit: { acl }, level };
+  }
+  return best;
+}
+
+function aclGranteeLevel({ grant }: AclGrantRef, caller: CallerIdentity): GrantLevel {
+  const grantee = grant.grantee;
+  if (grantee.type === 'Group') {
+    if (grantee.group === 'AllUsers') return grantLevel.direct;
+    return grantee.group === 'AuthenticatedUsers' && !caller.anonymous ? grantLevel.direct : grantLevel.none;
+  }
+  if (grantee.accountId === undefined || caller.anonymous) return grantLevel.none;
+  const root = accountRootArn(grantee.accountId);
+  if (caller.exact.includes(root)) return grantLevel.direct;
+  return caller.accountRoot === root ? grantLevel.account : grantLevel.none;
+}
+
 function firstAllow(refs: readonly ParsedPolicyRef[], request: RequestFacts, resource: ResourceFacts, denies: StatementHit[]): StatementHit | undefined {
   let allow: StatementHit | undefined;
   for (const ref of refs) {
@@ -113,6 +154,8 @@ function firstAllow(refs: readonly ParsedPolicyRef[], request: RequestFacts, res
 /**
  * One layer's verdict, Denies aside (they are checked first, across all layers, by the caller).
  *
+ * - "Resource-policy grant" below means a resource-policy Allow or an S3 ACL grant (the one naming the
+ *   caller more specifically); ACL grants never deny.
  * - Anonymous callers get only what a resource policy grants to "*" (and never through an access point).
  * - The identity side is identity ∩ permissions boundary ∩ session policies; the root user's is everything.
  * - Same account: identity side OR a resource-policy grant. A grant naming the user, the session or "*"
@@ -129,10 +172,11 @@ export function layerVerdict(input: AuthorizeInput, ev: LayerEvaluation): LayerV
   const { principal, action } = input;
   const noIdentity = `no identity-based policy allows the ${action} action`;
   const noResource = `no resource-based policy allows the ${action} action`;
-  const grant = ev.resourceAllow ? [ev.resourceAllow] : [];
+  // The resource side's best grant: a resource-policy statement, or an ACL grant that names the caller more specifically.
+  const { grant, level } = resourceGrant(ev);
   if (principal.kind === 'Anonymous') {
     if (ev.layer.kind === 'accessPoint') return denied('access points do not accept anonymous requests');
-    return ev.resourceLevel === grantLevel.direct && ev.layer.kind !== 'role' ? allowed(grant) : denied(noResource);
+    return level === grantLevel.direct && ev.layer.kind !== 'role' ? allowed(grant) : denied(noResource);
   }
 
   const hasBoundary = input.permissionsBoundary !== undefined;
@@ -144,7 +188,6 @@ export function layerVerdict(input: AuthorizeInput, ev: LayerEvaluation): LayerV
     : !boundaryOk ? `no permissions boundary allows the ${action} action`
       : `no session policy allows the ${action} action`;
   const identityHits = [ev.identityAllow, ev.boundaryAllow, ev.sessionAllow].filter((h): h is StatementHit => h !== undefined);
-  const level = ev.resourceLevel;
   const grantOverrides = level === grantLevel.direct || (level === grantLevel.role && boundaryOk && sessionOk);
 
   if (ev.layer.kind === 'role') {
@@ -163,7 +206,13 @@ export function layerVerdict(input: AuthorizeInput, ev: LayerEvaluation): LayerV
   return level > grantLevel.none ? allowed([...identityHits, ...grant]) : denied(noResource);
 }
 
-function allowed(deciding: StatementHit[]): LayerVerdict {
+/** The resource policy's grant, unless an ACL grant names the caller more specifically. */
+export function resourceGrant(ev: LayerEvaluation): { grant: GrantHit[]; level: GrantLevel } {
+  if (ev.aclAllow && ev.aclLevel > ev.resourceLevel) return { grant: [ev.aclAllow], level: ev.aclLevel };
+  return { grant: ev.resourceAllow ? [ev.resourceAllow] : [], level: ev.resourceLevel };
+}
+
+function allowed(deciding: GrantHit[]): LayerVerdict {
   return { allowed: true, reason: undefined, deciding };
 }
 

@@ -1,7 +1,8 @@
 // explainDecision: a multi-line, human-readable account of an authorization decision (for `s3push explain`).
 
 import type { AuthorizeInput, Decision, ParsedPolicyRef } from '../authorize.js';
-import { evaluateLayers, layerVerdict, type LayerEvaluation, type StatementHit } from './evaluate-layers.js';
+import { describeGrant } from '../acl-permissions.js';
+import { evaluateLayers, layerVerdict, resourceGrant, type GrantHit, type LayerEvaluation } from './evaluate-layers.js';
 import { grantLevel } from './principal-spec.js';
 
 const layerNames: Record<string, string> = { accessPoint: 'access point', bucket: 'bucket', role: 'role (trust policy)', other: 'resource' };
@@ -54,6 +55,10 @@ function describeLayer(input: AuthorizeInput, ev: LayerEvaluation): string[] {
         : 'names the caller (or everyone)';
     out.push(`${policyNames[policy.kind]}: ${hit(ev.resourceAllow)} ${how}`);
   }
+  if (ev.layer.aclGrants !== undefined) {
+    const how = ev.aclLevel === grantLevel.account ? 'names only the caller\'s account (delegates to the caller\'s IAM policies)' : 'names the caller (or everyone)';
+    out.push(ev.aclAllow ? `ACL: ${hit(ev.aclAllow)} ${how}` : `ACL: no grant gives ${input.action} to this caller`);
+  }
   for (const deny of ev.denies) out.push(`explicit Deny: ${hit(deny)}`);
   if (ev.denies.length === 0) {
     const verdict = layerVerdict(input, ev);
@@ -64,7 +69,9 @@ function describeLayer(input: AuthorizeInput, ev: LayerEvaluation): string[] {
   return out;
 }
 
-function hit({ ref, statement }: StatementHit): string {
+function hit(found: GrantHit): string {
+  if ('acl' in found) return `${found.acl.source}, grant ${found.acl.index} (${describeGrant(found.acl.grant)})`;
+  const { ref, statement } = found;
   const sid = statement.sid ? ` (Sid ${statement.sid})` : '';
   return `${ref.source}, statement ${statement.index}${sid}`;
 }
@@ -87,7 +94,7 @@ function nextStep(input: AuthorizeInput, decision: Decision, evaluations: LayerE
   // A cross-account request (or a role's trust) needs the resource owner's grant as well: say so even
   // when the identity side is what failed first, so the partner sees everything that is missing.
   const needsGrant = ev.layer.kind === 'role' || (!ev.sameAccount && principal.kind !== 'Anonymous') || reason.startsWith('no resource-based policy');
-  if (needsGrant && ev.resourceLevel === grantLevel.none && principal.kind !== 'Anonymous') {
+  if (needsGrant && resourceGrant(ev).level === grantLevel.none && principal.kind !== 'Anonymous') {
     const what = ev.layer.kind === 'role' ? "role's trust policy" : `${layerNames[ev.layer.kind]} policy`;
     steps.push(`account ${ev.layer.ownerAccountId} must allow ${caller} to ${action} on "${resource}" in the ${what}`);
   } else if (principal.kind === 'Anonymous' && reason.startsWith('no resource-based policy')) {

@@ -1,21 +1,25 @@
-// Per-bucket configuration documents kept beside the bucket row (today the public access block), for the
-// SQLite MetaStore. Rows go with their bucket (ON DELETE CASCADE); methods run in the caller's transaction.
+// Per-bucket configuration documents kept beside the bucket row (public access block, bucket ACL, CORS), for
+// the SQLite MetaStore. Rows go with their bucket (ON DELETE CASCADE); methods run in the caller's transaction.
 import type Database from 'better-sqlite3';
-import type { PublicAccessBlock } from '../types.js';
+import type { AccessControlList, BucketRecord, CorsConfiguration, PublicAccessBlock } from '../types.js';
 
-const publicAccessBlockKind = 'publicAccessBlock';
+/** The configuration fields of a bucket record that live in `bucket_configurations`, one row per kind. */
+export type BucketConfigurations = Pick<BucketRecord, 'publicAccessBlock' | 'acl' | 'cors'>;
+type ConfigurationKind = keyof BucketConfigurations;
+
+const kinds: readonly ConfigurationKind[] = ['publicAccessBlock', 'acl', 'cors'];
 
 export class SqliteBucketConfigurations {
-  private readonly selectOne: Database.Statement;
+  private readonly selectOfBucket: Database.Statement;
   private readonly selectOfAccount: Database.Statement;
   private readonly upsert: Database.Statement;
   private readonly deleteOne: Database.Statement;
 
   constructor(db: Database.Database) {
-    this.selectOne = db.prepare('SELECT body FROM bucket_configurations WHERE bucket = ? AND kind = ?').pluck();
+    this.selectOfBucket = db.prepare('SELECT kind, body FROM bucket_configurations WHERE bucket = ?');
     this.selectOfAccount = db.prepare(
-      `SELECT c.bucket, c.body FROM bucket_configurations c JOIN buckets b ON b.name = c.bucket
-       WHERE b.account_id = ? AND c.kind = ?`,
+      `SELECT c.bucket, c.kind, c.body FROM bucket_configurations c JOIN buckets b ON b.name = c.bucket
+       WHERE b.account_id = ?`,
     );
     this.upsert = db.prepare(
       `INSERT INTO bucket_configurations (bucket, kind, body) VALUES (?, ?, ?)
@@ -24,33 +28,59 @@ export class SqliteBucketConfigurations {
     this.deleteOne = db.prepare('DELETE FROM bucket_configurations WHERE bucket = ? AND kind = ?');
   }
 
-  getPublicAccessBlock(bucket: string): PublicAccessBlock | undefined {
-    const body = this.selectOne.get(bucket, publicAccessBlockKind) as string | undefined;
-    return body === undefined ? undefined : toPublicAccessBlock(body);
+  /** Every configuration of one bucket (one query). */
+  of(bucket: string): BucketConfigurations {
+    const out: BucketConfigurations = {};
+    for (const row of this.selectOfBucket.all(bucket) as { kind: string; body: string }[]) assign(out, row.kind, row.body);
+    return out;
   }
 
-  /** Public access blocks of an account's buckets, by bucket name (for ListBuckets-style reads). */
-  publicAccessBlocksOf(accountId: string): Map<string, PublicAccessBlock> {
-    const rows = this.selectOfAccount.all(accountId, publicAccessBlockKind) as { bucket: string; body: string }[];
-    return new Map(rows.map((row) => [row.bucket, toPublicAccessBlock(row.body)]));
-  }
-
-  /** Stores the setting, or removes it when `value` is undefined. */
-  putPublicAccessBlock(bucket: string, value: PublicAccessBlock | undefined): void {
-    if (value === undefined) {
-      this.deleteOne.run(bucket, publicAccessBlockKind);
-      return;
+  /** The configurations of an account's buckets, by bucket name (for ListBuckets-style reads). */
+  ofAccount(accountId: string): Map<string, BucketConfigurations> {
+    const out = new Map<string, BucketConfigurations>();
+    for (const row of this.selectOfAccount.all(accountId) as { bucket: string; kind: string; body: string }[]) {
+      let entry = out.get(row.bucket);
+      if (entry === undefined) out.set(row.bucket, (entry = {}));
+      assign(entry, row.kind, row.body);
     }
-    const body: PublicAccessBlock = {
+    return out;
+  }
+
+  putPublicAccessBlock(bucket: string, value: PublicAccessBlock | undefined): void {
+    this.put(bucket, 'publicAccessBlock', value && {
       blockPublicAcls: value.blockPublicAcls,
       ignorePublicAcls: value.ignorePublicAcls,
       blockPublicPolicy: value.blockPublicPolicy,
       restrictPublicBuckets: value.restrictPublicBuckets,
-    };
-    this.upsert.run(bucket, publicAccessBlockKind, JSON.stringify(body));
+    });
+  }
+
+  putAcl(bucket: string, value: AccessControlList | undefined): void {
+    this.put(bucket, 'acl', value && { grants: value.grants.map((grant) => ({ grantee: { ...grant.grantee }, permission: grant.permission })) });
+  }
+
+  putCors(bucket: string, value: CorsConfiguration | undefined): void {
+    this.put(bucket, 'cors', value && {
+      rules: value.rules.map((rule) => ({
+        ...(rule.id !== undefined ? { id: rule.id } : {}),
+        allowedOrigins: [...rule.allowedOrigins],
+        allowedMethods: [...rule.allowedMethods],
+        allowedHeaders: [...rule.allowedHeaders],
+        exposeHeaders: [...rule.exposeHeaders],
+        ...(rule.maxAgeSeconds !== undefined ? { maxAgeSeconds: rule.maxAgeSeconds } : {}),
+      })),
+    });
+  }
+
+  /** Stores the document (only the fields the type names are written), or removes it when `value` is undefined. */
+  private put(bucket: string, kind: ConfigurationKind, value: object | undefined): void {
+    if (value === undefined) this.deleteOne.run(bucket, kind);
+    else this.upsert.run(bucket, kind, JSON.stringify(value));
   }
 }
 
-function toPublicAccessBlock(body: string): PublicAccessBlock {
-  return JSON.parse(body) as PublicAccessBlock;
+function assign(out: BucketConfigurations, kind: string, body: string): void {
+  // Kinds this version does not know (written by a newer one) are left alone rather than misread.
+  if (!(kinds as readonly string[]).includes(kind)) return;
+  (out as Record<string, unknown>)[kind] = JSON.parse(body);
 }

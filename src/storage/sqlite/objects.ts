@@ -8,7 +8,7 @@ import type { Clock } from '../../core/clock.js';
 import { newVersionId } from '../../core/ids.js';
 import { StoreConflict } from '../meta-store.js';
 import type { DeleteInput, DeleteResult, PutVersionInput } from '../meta-store.js';
-import type { BucketRecord, NewObjectVersion, ObjectEventName, ObjectVersion, Tag, WriteConditions } from '../types.js';
+import type { AccessControlList, BucketRecord, NewObjectVersion, ObjectEventName, ObjectVersion, Tag, WriteConditions } from '../types.js';
 import {
   conditionsHold,
   decideDelete,
@@ -178,12 +178,26 @@ export class SqliteObjects {
 
   /** Replaces the tag set of the latest or named version; delete markers have no tags (NoSuchKey). */
   putTags(bucketName: string, key: string, versionId: string | undefined, tags: Tag[]): ObjectVersion {
+    return this.updateVersion(bucketName, key, versionId, (version) => {
+      version.tags = tags.map((tag) => ({ key: tag.key, value: tag.value }));
+    });
+  }
+
+  /** Replaces the ACL of the latest or named version; delete markers have none (NoSuchKey). */
+  putAcl(bucketName: string, key: string, versionId: string | undefined, acl: AccessControlList): ObjectVersion {
+    return this.updateVersion(bucketName, key, versionId, (version) => {
+      version.acl = acl;
+    });
+  }
+
+  /** Rewrites the JSON body of one existing version (not a delete marker) after `change`. */
+  private updateVersion(bucketName: string, key: string, versionId: string | undefined, change: (version: ObjectVersion) => void): ObjectVersion {
     this.buckets.require(bucketName);
     const row = this.row(bucketName, key, versionId);
     if (row === undefined) throw new StoreConflict(versionId === undefined ? 'NoSuchKey' : 'NoSuchVersion');
     if (row.is_delete_marker === 1) throw new StoreConflict('NoSuchKey', 'the version is a delete marker');
     const version = rowToVersion(row);
-    version.tags = tags.map((tag) => ({ key: tag.key, value: tag.value }));
+    change(version);
     const body = versionBody(version);
     this.updateBody.run(body, row.bucket, row.key, row.seq);
     return rowToVersion({ ...row, body });

@@ -1,5 +1,6 @@
 // How an ObjectVersion maps onto a `versions` row: queried fields as columns, the rest as one JSON body.
 import type {
+  AccessControlList,
   CopySource,
   Extent,
   NewObjectVersion,
@@ -36,6 +37,7 @@ interface VersionBody {
   partChecksums?: string[];
   storageClass: string;
   ownerAccountId: string;
+  acl?: AccessControlList;
   writer?: WriterInfo;
   method?: WriteMethod;
   copySource?: CopySource;
@@ -54,6 +56,7 @@ export function versionBody(version: NewObjectVersion): string {
   if (version.checksum !== undefined) body.checksum = version.checksum;
   if (version.partSizes !== undefined) body.partSizes = version.partSizes;
   if (version.partChecksums !== undefined) body.partChecksums = version.partChecksums;
+  if (version.acl !== undefined) body.acl = { grants: version.acl.grants.map((grant) => ({ grantee: { ...grant.grantee }, permission: grant.permission })) };
   if (version.writer !== undefined) body.writer = version.writer;
   if (version.method !== undefined) body.method = version.method;
   if (version.copySource !== undefined) body.copySource = version.copySource;
