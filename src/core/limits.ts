@@ -138,6 +138,8 @@ export const limits = {
   keepAliveTimeoutMs: 65_000,
   connectionsMax: 4096,
   streamHighWaterMarkBytes: 256 * KiB,
+  /** GET bodies up to this size are read whole and written at once instead of streamed. */
+  smallBodyBytesMax: 256 * KiB,
 
   // Storage.
   encryptionSegmentBytes: 64 * KiB,

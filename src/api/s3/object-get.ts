@@ -1,6 +1,7 @@
 // GetObject and HeadObject: versions, delete markers, conditional reads, one byte range or one part, checksums.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
 import { S3Error } from '../../core/errors.js';
+import { limits } from '../../core/limits.js';
 import { httpDate } from '../../core/clock.js';
 import { readExtents } from '../../storage/extents.js';
 import type { ByteRange } from '../../storage/blob-store.js';
@@ -64,11 +65,23 @@ export async function getObject(ctx: RequestContext, access: BucketAccess, key: 
   if (range) {
     headers['content-range'] = `bytes ${range.start}-${range.end - 1}/${version.sizeBytes}`;
     headers['content-length'] = range.end - range.start;
-    return { status: 206, headers, ...(isHead ? {} : { body: readExtents(ctx.services.blobs, version.extents, range) }) };
+    return { status: 206, headers, ...(isHead ? {} : { body: await objectBody(ctx, version, range) }) };
   }
   headers['content-length'] = version.sizeBytes;
   if (isHead || version.sizeBytes === 0) return { status: 200, headers };
-  return { status: 200, headers, body: readExtents(ctx.services.blobs, version.extents) };
+  return { status: 200, headers, body: await objectBody(ctx, version, { start: 0, end: version.sizeBytes }) };
+}
+
+/**
+ * Bodies up to `limits.smallBodyBytesMax` are read whole and sent in one write (no stream machinery per
+ * small GET); larger ones stream extent by extent with back-pressure.
+ */
+async function objectBody(ctx: RequestContext, version: ObjectVersion, range: ByteRange): Promise<Buffer | AsyncIterable<Buffer>> {
+  const chunks = readExtents(ctx.services.blobs, version.extents, range);
+  if (range.end - range.start > limits.smallBodyBytesMax) return chunks;
+  const parts: Buffer[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 /** Full-object checksums only on full reads; a part's own checksum on partNumber reads of multipart objects. */
