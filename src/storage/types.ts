@@ -29,6 +29,11 @@ export interface BucketRecord {
   ownership?: ObjectOwnership | undefined;
   /** Bucket policy JSON text, exactly as stored by PutBucketPolicy. */
   policy?: string | undefined;
+  /**
+   * The policy was put with x-amz-confirm-remove-self-bucket-access: true, so the owner account's root
+   * no longer keeps its implicit right to get, put and delete it.
+   */
+  policyRemovesOwnerAccess?: boolean | undefined;
   tags?: Tag[] | undefined;
   /** Absent until PutPublicAccessBlock (and after DeletePublicAccessBlock). */
   publicAccessBlock?: PublicAccessBlock | undefined;
@@ -85,8 +90,8 @@ export interface PublicAccessBlock {
   restrictPublicBuckets: boolean;
 }
 
-export type BucketPatch = Partial<Pick<BucketRecord, 'versioning' | 'ownership' | 'policy' | 'tags' | 'publicAccessBlock' | 'acl' | 'cors'>> & {
-  /** Set to true to remove the bucket policy (policy field is ignored then). */
+export type BucketPatch = Partial<Pick<BucketRecord, 'versioning' | 'ownership' | 'policy' | 'policyRemovesOwnerAccess' | 'tags' | 'publicAccessBlock' | 'acl' | 'cors'>> & {
+  /** Set to true to remove the bucket policy (policy field is ignored then); with `policy`, policyRemovesOwnerAccess is set as given. */
   deletePolicy?: boolean;
   /** Set to true to remove the ownership controls. */
   deleteOwnership?: boolean;

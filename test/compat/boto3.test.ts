@@ -145,6 +145,15 @@ describe('boto3', { skip: skipUnless('boto3') }, () => {
     }
   });
 
+  test('ACLs and CORS as s3-tests drive them: SigV2 CreateBucket with an ACL, UTF-8 metadata, public-read objects, a preflight', async () => {
+    const facts = await scenario('acl_cors', 'boto-acl');
+    // botocore signs the UTF-8 bytes it sends; S3 returns non-ASCII metadata RFC 2047-encoded (UsingMetadata.html).
+    assert.deepEqual(facts['metadata'], { greeting: `=?UTF-8?B?${Buffer.from('Hello Worldé').toString('base64')}?=` });
+    assert.deepEqual(facts['grants'], ['FULL_CONTROL:owner', 'READ:http://acs.amazonaws.com/groups/global/AllUsers']);
+    assert.equal(facts['anonymous'], 'p');
+    assert.deepEqual(facts['preflight'], { status: 200, origin: 'a.example' });
+  });
+
   test('temporary credentials: AWS_SESSION_TOKEN works (header and presigned); a wrong or missing token is refused', async () => {
     const meta = server.server.services.meta;
     const root = await meta.getAccessKey(server.platform.accessKeyId);

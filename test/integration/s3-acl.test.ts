@@ -295,6 +295,21 @@ describe('Block Public Access and ownership changes', () => {
   });
 });
 
+describe('a key that does not exist: 404 with s3:ListBucket, 403 without', () => {
+  test('a ListBucket grant confined by s3:prefix covers the keys under that prefix', async () => {
+    const bucket = await newBucket(s3, { ObjectOwnership: 'BucketOwnerEnforced' });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [
+      { Effect: 'Allow', Principal: '*', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}`, Condition: { StringLike: { 's3:prefix': 'public/*' } } },
+    ] }) }));
+    await expectS3Error(other.send(new HeadObjectCommand({ Bucket: bucket, Key: 'public/missing' })), { status: 404 });
+    await expectS3Error(other.send(new GetObjectCommand({ Bucket: bucket, Key: 'public/missing' })), { code: 'NoSuchKey', status: 404 });
+    await expectS3Error(other.send(new HeadObjectCommand({ Bucket: bucket, Key: 'private/missing' })), { status: 403 });
+    // An object that exists stays 403 without s3:GetObject, whatever the caller may list.
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'public/there', Body: 'x' }));
+    await expectS3Error(other.send(new GetObjectCommand({ Bucket: bucket, Key: 'public/there' })), { code: 'AccessDenied', status: 403 });
+  });
+});
+
 describe('BucketOwnerEnforced buckets (the default) refuse ACLs', () => {
   test('CreateBucket without x-amz-object-ownership is BucketOwnerEnforced; a public canned ACL is InvalidBucketAclWithObjectOwnership', async () => {
     await expectS3Error(s3.send(new CreateBucketCommand({ Bucket: 'acl-default-public', ACL: 'public-read' })), { code: 'InvalidBucketAclWithObjectOwnership', status: 400 });

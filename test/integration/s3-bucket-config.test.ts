@@ -101,6 +101,20 @@ describe('S3 bucket configuration', () => {
       await expectS3Error(other.send(new GetBucketPolicyCommand({ Bucket: bucket })), { code: 'AccessDenied', status: 403 });
       await expectS3Error(other.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy('*') })), { code: 'AccessDenied', status: 403 });
     });
+
+    test('the owner root keeps its policy access despite a Deny, unless the policy was put with x-amz-confirm-remove-self-bucket-access', async () => {
+      const locked = 'config-lockout';
+      await s3.send(new CreateBucketCommand({ Bucket: locked }));
+      const denyPolicyAccess = JSON.stringify({ Version: '2012-10-17', Statement: [{
+        Effect: 'Deny', Principal: '*', Action: ['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy'], Resource: `arn:aws:s3:::${locked}`,
+      }] });
+      await s3.send(new PutBucketPolicyCommand({ Bucket: locked, Policy: denyPolicyAccess }));
+      assert.equal((await s3.send(new GetBucketPolicyCommand({ Bucket: locked }))).Policy, denyPolicyAccess);
+      await s3.send(new PutBucketPolicyCommand({ Bucket: locked, Policy: denyPolicyAccess, ConfirmRemoveSelfBucketAccess: true }));
+      await expectS3Error(s3.send(new GetBucketPolicyCommand({ Bucket: locked })), { code: 'AccessDenied', status: 403 });
+      await expectS3Error(s3.send(new DeleteBucketPolicyCommand({ Bucket: locked })), { code: 'AccessDenied', status: 403 });
+      await expectS3Error(s3.send(new PutBucketPolicyCommand({ Bucket: locked, Policy: policy('*') })), { code: 'AccessDenied', status: 403 });
+    });
   });
 
   describe('bucket tagging', () => {

@@ -8,7 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand,
+  CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand,
   ListObjectsV2Command, ListPartsCommand, PutObjectCommand, type S3Client, type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -198,5 +198,11 @@ describe('other refusals', () => {
     }
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'tags', Body: 'x', Tagging: Array.from({ length: 10 }, (_, i) => `k${i}=v`).join('&') }));
     assert.equal((await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'tags' }))).TagCount, 10);
+  });
+
+  test('x-amz-tagging: a key without "=" is a tag with an empty value; GetObjectTagging answers in key order', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'tag-order', Body: 'x', Tagging: 'foo=bar&bar' }));
+    const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'tag-order' }));
+    assert.deepEqual(tags.TagSet, [{ Key: 'bar', Value: '' }, { Key: 'foo', Value: 'bar' }]);
   });
 });

@@ -187,10 +187,13 @@ describe('RestrictPublicBuckets', () => {
         Policy: policy([{ Effect: 'Allow', Principal: '*', Action: '*', Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { StringEquals: { 's3:DataAccessPointAccount': account } } }]),
       }));
       const aliases: Record<string, string> = {};
+      // BlockPublicPolicy is on by default too, and would refuse the public access point policies below
+      // (AWS: "Amazon S3 rejects calls to PutAccessPointPolicy if the specified access point policy allows
+      // public access"), so both turn it off; 'pab-restricted' leaves RestrictPublicBuckets at its default.
       for (const [name, restrict] of [['pab-restricted', undefined], ['pab-open', false]] as const) {
         const created = await control.send(new CreateAccessPointCommand({
           AccountId: account, Name: name, Bucket: bucket,
-          ...(restrict === undefined ? {} : { PublicAccessBlockConfiguration: { RestrictPublicBuckets: restrict, BlockPublicPolicy: false } }),
+          PublicAccessBlockConfiguration: { BlockPublicPolicy: false, ...(restrict === undefined ? {} : { RestrictPublicBuckets: restrict }) },
         }));
         aliases[name] = created.Alias!;
         const apArn = created.AccessPointArn!;
@@ -225,5 +228,33 @@ describe('BlockPublicAcls', () => {
       await expectS3Error(s3.send(new PutBucketAclCommand({ Bucket: bucket, ACL })), { code: 'AccessDenied', status: 403 });
     }
     await expectS3Error(s3.send(new PutBucketAclCommand({ Bucket: bucket, GrantRead: 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' })), { code: 'AccessDenied', status: 403 });
+  });
+});
+
+describe('access point policies', () => {
+  test('BlockPublicPolicy (on by default) refuses a public access point policy; the status judges it as an access point policy', async () => {
+    const bucket = await newBucket();
+    const account = server.server.platform.accountId;
+    const control = new S3ControlClient({ endpoint: `http://localhost:${server.port}`, region: 'us-east-1', credentials: server.platform, requestHandler: new NodeHttpHandler({ httpAgent: loopbackAgent() }) });
+    try {
+      const guarded = await control.send(new CreateAccessPointCommand({ AccountId: account, Name: 'pab-guarded', Bucket: bucket }));
+      const everyone = (resource: string, condition?: object) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: resource, ...(condition ? { Condition: condition } : {}) }] });
+      await expectS3Error(control.send(new PutAccessPointPolicyCommand({ AccountId: account, Name: 'pab-guarded', Policy: everyone(`${guarded.AccessPointArn}/object/*`) })), { code: 'AccessDenied', status: 403 });
+      // Naming a fixed account is not public, so it is taken.
+      await control.send(new PutAccessPointPolicyCommand({
+        AccountId: account, Name: 'pab-guarded',
+        Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: otherAccount }, Action: 's3:GetObject', Resource: `${guarded.AccessPointArn}/object/*` }] }),
+      }));
+      assert.equal((await control.send(new GetAccessPointPolicyStatusCommand({ AccountId: account, Name: 'pab-guarded' }))).PolicyStatus?.IsPublic, false);
+      // "accesspoint/*" of a fixed account confines a bucket policy, not an access point policy (it names every caller of them).
+      const open = await control.send(new CreateAccessPointCommand({ AccountId: account, Name: 'pab-unguarded', Bucket: bucket, PublicAccessBlockConfiguration: { BlockPublicPolicy: false } }));
+      await control.send(new PutAccessPointPolicyCommand({
+        AccountId: account, Name: 'pab-unguarded',
+        Policy: everyone(`${open.AccessPointArn}/object/*`, { StringLike: { 's3:DataAccessPointArn': `arn:aws:s3:us-east-1:${account}:accesspoint/*` } }),
+      }));
+      assert.equal((await control.send(new GetAccessPointPolicyStatusCommand({ AccountId: account, Name: 'pab-unguarded' }))).PolicyStatus?.IsPublic, true);
+    } finally {
+      control.destroy();
+    }
   });
 });

@@ -1,6 +1,7 @@
 // The MetaStore contract suite: every backend (SQLite, PostgreSQL) runs it unchanged, through the interface only.
 import { describe } from 'node:test';
 import type { MetaStore } from '../../src/storage/meta-store.js';
+import { aclAndCorsTests } from './meta-store-contract/acl-and-cors.js';
 import { blobTests, conditionTests, eventTests } from './meta-store-contract/blobs-events-conditions.js';
 import { identityAndBucketTests } from './meta-store-contract/identity-and-buckets.js';
 import { listingTests } from './meta-store-contract/listing.js';
@@ -20,5 +21,6 @@ export function runMetaStoreContract(
     blobTests(open);
     conditionTests(open);
     eventTests(open);
+    aclAndCorsTests(open);
   });
 }

@@ -49,8 +49,9 @@ const rootLockoutGuard = new Set(['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's
 export async function decideS3(ctx: RequestContext, access: BucketAccess, request: S3AuthorizationRequest): Promise<Decision> {
   const { principal, services } = ctx;
   // AWS: "the root principal of the bucket owner account can perform GetBucketPolicy, PutBucketPolicy and
-  // DeleteBucketPolicy even if the bucket policy explicitly denies the root principal."
-  if (principal.kind === 'Root' && principal.accountId === access.bucket.accountId && rootLockoutGuard.has(request.action) && !access.accessPoint) {
+  // DeleteBucketPolicy even if the bucket policy explicitly denies the root principal" — unless the policy was
+  // put with x-amz-confirm-remove-self-bucket-access: true ("remove your permissions to change this bucket policy").
+  if (principal.kind === 'Root' && principal.accountId === access.bucket.accountId && rootLockoutGuard.has(request.action) && !access.accessPoint && !access.bucket.policyRemovesOwnerAccess) {
     return { effect: 'Allow', reason: '', statements: [] };
   }
   const callerPolicies = await services.identityPolicies.forPrincipal(principal);

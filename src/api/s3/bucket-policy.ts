@@ -8,7 +8,7 @@ import { parsePolicy } from '../../iam/policy/parse-policy.js';
 import { PolicyError } from '../../iam/policy/policy-error.js';
 import type { ParsedPolicy } from '../../iam/policy/parsed-policy.js';
 import { isPublicPolicy, type PublicPolicyKind } from '../../iam/policy/public-policy.js';
-import { emptyResponse, xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
+import { emptyResponse, header, xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
 import type { BucketAccess } from './bucket-access.js';
 import { readSmallBody } from './payload.js';
 
@@ -28,7 +28,9 @@ export async function putBucketPolicy(ctx: RequestContext, access: BucketAccess)
   if (access.bucket.publicAccessBlock?.blockPublicPolicy && isPublicPolicy(policy, 'bucket')) {
     throw new S3Error('AccessDenied', `User: ${ctx.principal.arn} is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::${access.bucket.name}" because public policies are blocked by the BlockPublicPolicy block public access setting.`);
   }
-  await ctx.services.meta.updateBucket(access.bucket.name, { policy: text });
+  // x-amz-confirm-remove-self-bucket-access: true gives up the owner root's implicit access to this policy.
+  const removesOwnerAccess = header(ctx, 'x-amz-confirm-remove-self-bucket-access')?.trim().toLowerCase() === 'true';
+  await ctx.services.meta.updateBucket(access.bucket.name, { policy: text, policyRemovesOwnerAccess: removesOwnerAccess });
   return emptyResponse(204);
 }
 

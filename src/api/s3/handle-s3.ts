@@ -100,12 +100,14 @@ async function authorize(ctx: RequestContext, access: BucketAccess, request: S3A
 
 /**
  * "If the object you request doesn't exist, the error that Amazon S3 returns depends on whether you also have
- * the s3:ListBucket permission": 404 with it, 403 without (API_GetObject.html, Permissions).
+ * the s3:ListBucket permission": 404 with it, 403 without (API_GetObject.html, Permissions). The key is the
+ * s3:prefix of that check, so a ListBucket grant confined to a prefix covers the keys under it, as on AWS
+ * (https://github.com/ceph/ceph/pull/68577, Ceph s3-tests test_head_object_404_with_policy_prefix).
  */
 async function missingButListable(ctx: RequestContext, access: BucketAccess, key: string, versionId: string | undefined): Promise<boolean> {
   const version = await ctx.services.meta.getObjectVersion(access.bucket.name, key, versionId);
   if (version && !version.isDeleteMarker) return false;
-  return (await decideS3(ctx, access, { action: 's3:ListBucket' })).effect === 'Allow';
+  return (await decideS3(ctx, access, { action: 's3:ListBucket', context: { 's3:prefix': key } })).effect === 'Allow';
 }
 
 /** x-amz-expected-bucket-owner: a bucket of another account is 403 Access Denied (AWS says no more). */

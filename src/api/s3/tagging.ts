@@ -63,7 +63,10 @@ function versionHeader(versionId: string, access: BucketAccess): Record<string, 
 
 export async function getObjectTagging(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
   const version = await loadReadableVersion(ctx, access, key);
-  return xmlResponse(taggingXml(version.tags), 200, versionHeader(version.versionId, access));
+  // A tag set has no order S3 promises (its order is neither the request's nor documented); answer in key
+  // order, so a set reads back the same however it was written (x-amz-tagging, PutObjectTagging, a copy).
+  const byKey = [...version.tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return xmlResponse(taggingXml(byKey), 200, versionHeader(version.versionId, access));
 }
 
 export async function putObjectTagging(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {

@@ -9,6 +9,7 @@ import { childOf, el, textOf, wrap, xmlDocument, S3_CONTROL_NAMESPACE } from '..
 import { IamConflict, type AccessPointRecord } from '../../storage/iam-store.js';
 import { emptyResponse, xmlResponse, type ApiResponse, type RequestContext } from '../context.js';
 import { readXmlBody } from '../s3/xml-body.js';
+import { isPublicPolicy } from '../../iam/policy/public-policy.js';
 import { parseResourcePolicy, policyIsPublic } from '../s3/bucket-policy.js';
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -107,12 +108,16 @@ export async function deleteAccessPoint(ctx: RequestContext, accountId: string, 
 }
 
 export async function putAccessPointPolicy(ctx: RequestContext, accountId: string, name: string): Promise<ApiResponse> {
-  await loadAccessPoint(ctx, accountId, name);
+  const ap = await loadAccessPoint(ctx, accountId, name);
   const body = await readXmlBody(ctx, 'PutAccessPointPolicyRequest');
   const policy = textOf(body, 'Policy');
   if (!policy) throw new S3Error('MalformedXML', 'PutAccessPointPolicyRequest needs a Policy.');
   if (Buffer.byteLength(policy) > limits.accessPointPolicyBytesMax) throw new S3Error('MalformedPolicy', `Policies cannot exceed ${limits.accessPointPolicyBytesMax} bytes.`);
-  parseResourcePolicy(policy);
+  // BlockPublicPolicy of the access point (on by default): "Amazon S3 rejects calls to PutAccessPointPolicy
+  // if the specified access point policy allows public access" (access-control-block-public-access.html).
+  if (ap.blockPublicPolicy && isPublicPolicy(parseResourcePolicy(policy), 'accessPoint')) {
+    throw new S3Error('AccessDenied', `User: ${ctx.principal.arn} is not authorized to perform: s3:PutAccessPointPolicy on resource: "${ap.arn}" because public policies are blocked by the BlockPublicPolicy block public access setting.`);
+  }
   await ctx.services.iam.putAccessPointPolicy(accountId, name, policy).catch(conflict);
   return emptyResponse(200);
 }
@@ -130,6 +135,6 @@ export async function deleteAccessPointPolicy(ctx: RequestContext, accountId: st
 
 export async function getAccessPointPolicyStatus(ctx: RequestContext, accountId: string, name: string): Promise<ApiResponse> {
   const ap = await loadAccessPoint(ctx, accountId, name);
-  const isPublic = ap.policy !== undefined && policyIsPublic(ap.policy);
+  const isPublic = ap.policy !== undefined && policyIsPublic(ap.policy, 'accessPoint');
   return xmlResponse(xmlDocument('GetAccessPointPolicyStatusResult', wrap('PolicyStatus', el('IsPublic', isPublic)), S3_CONTROL_NAMESPACE));
 }

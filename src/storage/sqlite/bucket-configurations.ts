@@ -4,10 +4,10 @@ import type Database from 'better-sqlite3';
 import type { AccessControlList, BucketRecord, CorsConfiguration, PublicAccessBlock } from '../types.js';
 
 /** The configuration fields of a bucket record that live in `bucket_configurations`, one row per kind. */
-export type BucketConfigurations = Pick<BucketRecord, 'publicAccessBlock' | 'acl' | 'cors'>;
+export type BucketConfigurations = Pick<BucketRecord, 'publicAccessBlock' | 'acl' | 'cors' | 'policyRemovesOwnerAccess'>;
 type ConfigurationKind = keyof BucketConfigurations;
 
-const kinds: readonly ConfigurationKind[] = ['publicAccessBlock', 'acl', 'cors'];
+const kinds: readonly ConfigurationKind[] = ['publicAccessBlock', 'acl', 'cors', 'policyRemovesOwnerAccess'];
 
 export class SqliteBucketConfigurations {
   private readonly selectOfBucket: Database.Statement;
@@ -72,6 +72,10 @@ export class SqliteBucketConfigurations {
     });
   }
 
+  putPolicyRemovesOwnerAccess(bucket: string, value: boolean): void {
+    this.put(bucket, 'policyRemovesOwnerAccess', value ? { confirmed: true } : undefined);
+  }
+
   /** Stores the document (only the fields the type names are written), or removes it when `value` is undefined. */
   private put(bucket: string, kind: ConfigurationKind, value: object | undefined): void {
     if (value === undefined) this.deleteOne.run(bucket, kind);
@@ -82,5 +86,6 @@ export class SqliteBucketConfigurations {
 function assign(out: BucketConfigurations, kind: string, body: string): void {
   // Kinds this version does not know (written by a newer one) are left alone rather than misread.
   if (!(kinds as readonly string[]).includes(kind)) return;
-  (out as Record<string, unknown>)[kind] = JSON.parse(body);
+  // The policy flag is a row's presence; the others are their JSON documents.
+  (out as Record<string, unknown>)[kind] = kind === 'policyRemovesOwnerAccess' ? true : JSON.parse(body);
 }

@@ -202,6 +202,7 @@ class SqliteMetaStore implements MetaStore {
       if (bucket.publicAccessBlock) this.configurations.putPublicAccessBlock(bucket.name, bucket.publicAccessBlock);
       if (bucket.acl) this.configurations.putAcl(bucket.name, bucket.acl);
       if (bucket.cors) this.configurations.putCors(bucket.name, bucket.cors);
+      if (bucket.policyRemovesOwnerAccess) this.configurations.putPolicyRemovesOwnerAccess(bucket.name, true);
     });
   }
   async getBucket(name: string): Promise<BucketRecord | undefined> {
@@ -222,6 +223,8 @@ class SqliteMetaStore implements MetaStore {
       if (patch.deletePublicAccessBlock === true) this.configurations.putPublicAccessBlock(name, undefined);
       else if (patch.publicAccessBlock !== undefined) this.configurations.putPublicAccessBlock(name, patch.publicAccessBlock);
       if (patch.acl !== undefined) this.configurations.putAcl(name, patch.acl);
+      if (patch.deletePolicy === true) this.configurations.putPolicyRemovesOwnerAccess(name, false);
+      else if (patch.policy !== undefined) this.configurations.putPolicyRemovesOwnerAccess(name, patch.policyRemovesOwnerAccess === true);
       if (patch.deleteCors === true) this.configurations.putCors(name, undefined);
       else if (patch.cors !== undefined) this.configurations.putCors(name, patch.cors);
       return withConfigurations(updated, this.configurations.of(name));
@@ -314,6 +317,8 @@ function withConfigurations(bucket: BucketRecord, configurations: BucketConfigur
   delete out.publicAccessBlock;
   delete out.acl;
   delete out.cors;
+  delete out.policyRemovesOwnerAccess;
+  if (configurations.policyRemovesOwnerAccess) out.policyRemovesOwnerAccess = true;
   if (configurations.publicAccessBlock) out.publicAccessBlock = configurations.publicAccessBlock;
   if (configurations.acl) out.acl = configurations.acl;
   if (configurations.cors) out.cors = configurations.cors;

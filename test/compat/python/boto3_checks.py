@@ -214,6 +214,29 @@ def scenario_session(bucket, _workdir):
             'wrongToken': error_code(bad.list_buckets), 'noToken': error_code(missing.list_buckets)}
 
 
+def scenario_acl_cors(bucket, _workdir):
+    """SigV2 (signature_version='s3') bucket creation with a canned ACL, UTF-8 metadata signed by botocore,
+    ACLs and a CORS preflight as s3-tests drive them."""
+    v2 = client(signature_version='s3')
+    v2.create_bucket(Bucket=bucket, ACL='public-read', ObjectOwnership='ObjectWriter')
+    s3 = client()
+
+    def utf8_metadata(params, **_kwargs):
+        params['headers']['x-amz-meta-greeting'] = 'Hello World\xe9'
+    s3.meta.events.register('before-call.s3.PutObject', utf8_metadata)
+    s3.put_object(Bucket=bucket, Key='meta', Body=b'm')
+    s3.meta.events.unregister('before-call.s3.PutObject', utf8_metadata)
+    metadata = s3.head_object(Bucket=bucket, Key='meta')['Metadata']
+    acl = s3.get_bucket_acl(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key='public', Body=b'p', ACL='public-read')
+    endpoint = os.environ['AWS_ENDPOINT_URL']
+    anonymous = http('%s/%s/public' % (endpoint, bucket))
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={'CORSRules': [{'AllowedMethods': ['GET'], 'AllowedOrigins': ['*.example']}]})
+    preflight = http('%s/%s/public' % (endpoint, bucket), method='OPTIONS', headers={'Origin': 'a.example', 'Access-Control-Request-Method': 'GET'})
+    return {'metadata': metadata, 'grants': sorted(g['Permission'] + ':' + g['Grantee'].get('URI', 'owner') for g in acl['Grants']),
+            'anonymous': anonymous['body'], 'preflight': {'status': preflight['status'], 'origin': preflight['headers'].get('access-control-allow-origin')}}
+
+
 SCENARIOS = {name[len('scenario_'):]: fn for name, fn in globals().items() if name.startswith('scenario_')}
 
 if __name__ == '__main__':
