@@ -30,8 +30,10 @@ export function newVersionId(): string {
   return randomFrom(alnum, 32);
 }
 
+/** 64 URL-safe characters that start with a letter: an id beginning with '-' reads as an option to the
+ *  AWS CLI (`--upload-id -H…` fails with "expected one argument"). */
 export function newUploadId(): string {
-  return randomBytes(48).toString('base64url');
+  return randomFrom(alnum.slice(0, 52), 1) + randomBytes(47).toString('base64url').slice(0, 63);
 }
 
 export function newBlobId(): string {
