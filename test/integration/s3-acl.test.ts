@@ -13,6 +13,7 @@ import {
   PutBucketPolicyCommand, PutObjectAclCommand, PutObjectCommand, PutPublicAccessBlockCommand, UploadPartCommand,
   type BucketCannedACL, type Grant, type S3Client,
 } from '@aws-sdk/client-s3';
+import { adminCall } from '../../src/cli/admin-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { s3Client } from '../helpers/s3-client.js';
 import { expectS3Error } from '../helpers/s3-assert.js';
@@ -186,6 +187,19 @@ describe('object ACLs and ownership', () => {
     assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'readable' }))).Body?.transformToString(), 'r');
     await expectS3Error(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'readable', ACL: 'private' })), { code: 'AccessDenied', status: 403 });
     assert.equal((await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'theirs' }))).$metadata.httpStatusCode, 204);
+  });
+
+  test('explain decides object actions with the object\'s owner and ACL, as the request path does', async () => {
+    const bucket = await newBucket(s3, { ACL: 'public-read-write' });
+    await other.send(new PutObjectCommand({ Bucket: bucket, Key: 'private', Body: 'p' }));
+    await other.send(new PutObjectCommand({ Bucket: bucket, Key: 'shared', Body: 's', ACL: 'bucket-owner-read' }));
+    const explain = (key: string) => adminCall<{ decision: string }>({ endpoint: server.endpoint, dataDir: server.dataDir }, 'POST', '/api/v1/explain', {
+      principal: `arn:aws:iam::${server.server.platform.accountId}:root`, action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/${key}`,
+    });
+    await expectS3Error(s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'private' })), { code: 'AccessDenied', status: 403 });
+    assert.notEqual((await explain('private')).decision, 'Allow');
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'shared' }))).Body?.transformToString(), 's');
+    assert.equal((await explain('shared')).decision, 'Allow');
   });
 
   test('BucketOwnerPreferred: bucket-owner-full-control hands the object to the bucket owner; other writes stay the writer\'s', async () => {
