@@ -3,10 +3,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { presignQuery, uriEncode } from '../../src/protocol/sigv4.js';
-import { startTestServer, type Credentials, type TestServer } from '../helpers/server.js';
-import { s3Client } from '../helpers/s3-client.js';
+import type { Credentials, TestServer } from '../helpers/server.js';
+import { serverWithBuckets } from '../helpers/s3-fixture.js';
 import { awsEnv, skipUnless } from '../helpers/tools.js';
 import { mustRun, pythonScript } from './compat-tools.js';
 
@@ -78,9 +78,7 @@ describe('presigned URLs', () => {
   const key = 'dir/a+b ü.txt';
 
   before(async () => {
-    server = await startTestServer();
-    s3 = s3Client(server.endpoint, server.platform, 'path');
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    ({ server, s3 } = await serverWithBuckets(bucket));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'presigned body' }));
   });
   after(async () => {

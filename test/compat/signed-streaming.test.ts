@@ -8,14 +8,14 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { crc32 } from 'node:zlib';
 import {
-  CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand,
+  CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand,
   PutObjectCommand, S3ServiceException, type S3Client,
 } from '@aws-sdk/client-s3';
 import {
   EMPTY_SHA256, SigningKeyCache, STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, sha256Hex, signRequest, signatureHex,
 } from '../../src/protocol/sigv4.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { s3Client } from '../helpers/s3-client.js';
+import type { TestServer } from '../helpers/server.js';
+import { serverWithBuckets } from '../helpers/s3-fixture.js';
 
 interface Trailer { name: string; value: string }
 interface Encoded { body: Buffer; signatures: string[]; trailerSignature?: string }
@@ -108,11 +108,7 @@ describe('signed streaming uploads against the server', () => {
   let s3: S3Client;
   const bucket = 'signed-streaming';
 
-  before(async () => {
-    server = await startTestServer();
-    s3 = s3Client(server.endpoint, server.platform, 'path');
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  });
+  before(async () => ({ server, s3 } = await serverWithBuckets(bucket)));
   after(async () => {
     s3?.destroy();
     await server?.stop();

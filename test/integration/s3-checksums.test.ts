@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
-  CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type ChecksumAlgorithm, type S3Client,
+  GetObjectCommand, HeadObjectCommand, PutObjectCommand, type ChecksumAlgorithm, type S3Client,
 } from '@aws-sdk/client-s3';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { s3Client } from '../helpers/s3-client.js';
+import type { TestServer } from '../helpers/server.js';
+import { serverWithBuckets, stopServerWithClient } from '../helpers/s3-fixture.js';
 import { expectS3Error } from '../helpers/s3-assert.js';
 import { algorithms, checksumBase64, md5Base64, sdkField, type Algorithm } from '../helpers/reference-checksums.js';
 import { rawRequest, xmlField } from '../helpers/raw-request.js';
@@ -18,15 +18,8 @@ let server: TestServer;
 let s3: S3Client;
 const bucket = 'checksums';
 
-before(async () => {
-  server = await startTestServer();
-  s3 = s3Client(server.endpoint, server.platform, 'path');
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
-});
+before(async () => ({ server, s3 } = await serverWithBuckets(bucket)));
+after(() => stopServerWithClient(server, s3));
 
 /** An aws-chunked body (unsigned, with a trailer), as SDKs frame stream uploads. */
 function awsChunked(data: Buffer, trailerName: string, trailerValue: string, chunkBytes = 64 * 1024): Buffer {

@@ -11,8 +11,8 @@ import {
   DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListPartsCommand, PutBucketVersioningCommand,
   PutObjectCommand, UploadPartCommand, type S3Client,
 } from '@aws-sdk/client-s3';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { s3Client } from '../helpers/s3-client.js';
+import type { TestServer } from '../helpers/server.js';
+import { serverWithBuckets, stopServerWithClient } from '../helpers/s3-fixture.js';
 import { expectS3Error } from '../helpers/s3-assert.js';
 import { md5Hex } from '../helpers/reference-checksums.js';
 
@@ -20,15 +20,8 @@ let server: TestServer;
 let s3: S3Client;
 const bucket = 'conditional';
 
-before(async () => {
-  server = await startTestServer();
-  s3 = s3Client(server.endpoint, server.platform, 'path');
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
-});
+before(async () => ({ server, s3 } = await serverWithBuckets(bucket)));
+after(() => stopServerWithClient(server, s3));
 
 async function text(out: { Body?: { transformToString(): Promise<string> } }): Promise<string> {
   return out.Body!.transformToString();

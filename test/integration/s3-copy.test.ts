@@ -14,7 +14,8 @@ import {
   PutBucketVersioningCommand, PutObjectCommand, UploadPartCopyCommand, type CompletedPart, type S3Client,
 } from '@aws-sdk/client-s3';
 import { GarbageCollector } from '../../src/main/garbage-collector.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
+import { serverWithBuckets, stopServerWithClient } from '../helpers/s3-fixture.js';
 import { s3Client } from '../helpers/s3-client.js';
 import { expectS3Error } from '../helpers/s3-assert.js';
 import { checksumBase64, md5Hex, multipartEtag } from '../helpers/reference-checksums.js';
@@ -28,16 +29,10 @@ const bucket = 'copies';
 const versioned = 'copies-versioned';
 
 before(async () => {
-  server = await startTestServer();
-  s3 = s3Client(server.endpoint, server.platform, 'path');
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await s3.send(new CreateBucketCommand({ Bucket: versioned }));
+  ({ server, s3 } = await serverWithBuckets(bucket, versioned));
   await s3.send(new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: 'Enabled' } }));
 });
-after(async () => {
-  s3.destroy();
-  await server.stop();
-});
+after(() => stopServerWithClient(server, s3));
 
 async function text(bucketName: string, key: string, versionId?: string): Promise<string> {
   const got = await s3.send(new GetObjectCommand({ Bucket: bucketName, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));

@@ -14,7 +14,7 @@ import {
 import { limits } from '../../src/core/limits.js';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { s3Client } from '../helpers/s3-client.js';
+import { serverWithBuckets, stopServerWithClient } from '../helpers/s3-fixture.js';
 import { expectS3Error } from '../helpers/s3-assert.js';
 import { checksumBase64, compositeChecksum, md5Hex, multipartEtag, sdkField, type Algorithm } from '../helpers/reference-checksums.js';
 import { rawRequest, xmlField } from '../helpers/raw-request.js';
@@ -27,15 +27,8 @@ const bucket = 'multipart';
 // One 5 MiB part shared by the tests that need a full-size part (S3's minimum for all but the last part).
 const big = randomBytes(5 * MiB);
 
-before(async () => {
-  server = await startTestServer();
-  s3 = s3Client(server.endpoint, server.platform, 'path');
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
-});
+before(async () => ({ server, s3 } = await serverWithBuckets(bucket)));
+after(() => stopServerWithClient(server, s3));
 
 async function create(key: string, extra: Partial<ConstructorParameters<typeof CreateMultipartUploadCommand>[0]> = {}): Promise<string> {
   const out = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ...extra }));

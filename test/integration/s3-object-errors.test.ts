@@ -8,11 +8,11 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand,
+  CopyObjectCommand, CreateMultipartUploadCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand,
   ListObjectsV2Command, ListPartsCommand, PutObjectCommand, type S3Client, type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { s3Client } from '../helpers/s3-client.js';
+import type { TestServer } from '../helpers/server.js';
+import { serverWithBuckets, stopServerWithClient } from '../helpers/s3-fixture.js';
 import { expectS3Error } from '../helpers/s3-assert.js';
 import { rawRequest, socketRequest, xmlField } from '../helpers/raw-request.js';
 
@@ -23,15 +23,8 @@ let server: TestServer;
 let s3: S3Client;
 const bucket = 'object-errors';
 
-before(async () => {
-  server = await startTestServer();
-  s3 = s3Client(server.endpoint, server.platform, 'path');
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-});
-after(async () => {
-  s3.destroy();
-  await server.stop();
-});
+before(async () => ({ server, s3 } = await serverWithBuckets(bucket)));
+after(() => stopServerWithClient(server, s3));
 
 /** Waits (briefly) until `check` holds; the server finishes an aborted request asynchronously. */
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
