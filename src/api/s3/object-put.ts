@@ -6,13 +6,12 @@ import type { BucketRecord, ObjectVersion, StoredChecksum } from '../../storage/
 import { emptyResponse, header, type ApiResponse, type RequestContext } from '../context.js';
 import { objectWriteOwnership } from './acl.js';
 import type { BucketAccess } from './bucket-access.js';
-import { commitOrDiscard, writePayloadToBlob, writerInfo } from './blob-write.js';
-import { readWriteConditions, writeConditionName } from './conditions.js';
+import { commitSingleBlobObject, writePayloadToBlob, writerInfo } from './blob-write.js';
+import { readWriteConditions } from './conditions.js';
 import {
   checkEncryptionHeaders, parseTaggingHeader, quoteEtag, readObjectHeaders, readStorageClass, readUserMetadata,
 } from './object-headers.js';
 import { Payload } from './payload.js';
-import { storeCall } from './store-errors.js';
 
 export async function putObject(ctx: RequestContext, access: BucketAccess, key: string): Promise<ApiResponse> {
   const { bucket } = access;
@@ -28,30 +27,11 @@ export async function putObject(ctx: RequestContext, access: BucketAccess, key: 
   const checksum: StoredChecksum | undefined = blob.payload.checksum
     ? { algorithm: blob.payload.checksum.algorithm, value: blob.payload.checksum.base64, type: 'FULL_OBJECT' }
     : undefined;
-  const version = await commitOrDiscard(ctx.services.blobs, blob.blobId, () =>
-    storeCall(ctx.services.meta.putObjectVersion({
-      version: {
-        bucket: bucket.name,
-        key,
-        sizeBytes: blob.sizeBytes,
-        etag: blob.payload.md5!.toString('hex'),
-        lastModifiedMs: ctx.services.clock.nowMs(),
-        headers,
-        userMetadata,
-        tags,
-        checksum,
-        extents: [{ blobId: blob.blobId, offsetBytes: 0, lengthBytes: blob.sizeBytes }],
-        storageClass,
-        ownerAccountId: ownership.ownerAccountId,
-        acl: ownership.acl,
-        writer: writerInfo(ctx),
-        method: 'PutObject',
-      },
-      newBlobs: [{ blobId: blob.blobId, sizeBytes: blob.sizeBytes }],
-      conditions,
-      event: 'ObjectCreated:Put',
-    }), { bucket: bucket.name, key, condition: writeConditionName(conditions) }),
-  );
+  const version = await commitSingleBlobObject(ctx, {
+    bucket, key, method: 'PutObject', conditions,
+    blob: { blobId: blob.blobId, sizeBytes: blob.sizeBytes, md5: blob.payload.md5!, checksum },
+    details: { headers, userMetadata, tags, storageClass, ownerAccountId: ownership.ownerAccountId, acl: ownership.acl, writer: writerInfo(ctx) },
+  });
   return emptyResponse(200, writeResponseHeaders(version, bucket));
 }
 

@@ -16,13 +16,12 @@ import { header, type ApiResponse, type RequestContext } from '../context.js';
 import { authorizeS3, objectFacts } from './authorize-s3.js';
 import { objectWriteOwnership } from './acl.js';
 import type { BucketAccess } from './bucket-access.js';
-import { commitOrDiscard, writerInfo } from './blob-write.js';
+import { commitSingleBlobObject, writerInfo } from './blob-write.js';
 import {
   checkEncryptionHeaders, readObjectHeaders, readStorageClass, readUserMetadata, validateTags,
 } from './object-headers.js';
 import { writeResponseHeaders } from './object-put.js';
 import { authenticateForm, type FormFields } from './post-form-auth.js';
-import { storeCall } from './store-errors.js';
 
 const fileField = 'file';
 
@@ -74,29 +73,13 @@ export async function postObject(ctx: RequestContext, access: BucketAccess): Pro
     sizeBytesMax: Math.min(sizeBytesMax, limits.putObjectSizeBytesMax),
     checksum: expectedChecksum(fields),
   });
-  const version = await commitOrDiscard(ctx.services.blobs, blob.blobId, () =>
-    storeCall(ctx.services.meta.putObjectVersion({
-      version: {
-        bucket: bucket.name,
-        key,
-        sizeBytes: blob.sizeBytes,
-        etag: blob.md5.toString('hex'),
-        lastModifiedMs: ctx.services.clock.nowMs(),
-        headers: objectHeaders,
-        userMetadata,
-        tags,
-        checksum: blob.checksum,
-        extents: [{ blobId: blob.blobId, offsetBytes: 0, lengthBytes: blob.sizeBytes }],
-        storageClass,
-        ownerAccountId: ownership.ownerAccountId,
-        acl: ownership.acl,
-        writer: writerInfo(formCtx),
-        method: 'PostObject',
-      },
-      newBlobs: [{ blobId: blob.blobId, sizeBytes: blob.sizeBytes }],
-      event: 'ObjectCreated:Post',
-    }), { bucket: bucket.name, key }),
-  );
+  const version = await commitSingleBlobObject(ctx, {
+    bucket, key, method: 'PostObject', blob,
+    details: {
+      headers: objectHeaders, userMetadata, tags, storageClass, ownerAccountId: ownership.ownerAccountId, acl: ownership.acl,
+      writer: writerInfo(formCtx),
+    },
+  });
   return postResponse(ctx, access, version, fields);
 }
 
