@@ -27,7 +27,7 @@ import { createDeliveryPlatform, type DeliveryPlatform } from './start-delivery.
 import { createAdminHandler } from '../api/admin/handle-admin.js';
 import { createJsonApi, jsonApiRoutes } from '../portal/json-api/json-api.js';
 import { actorResolver } from '../portal/json-api/actor-from-principal.js';
-import { WebhookDispatcher, type WebhookSettings } from '../delivery/webhooks/webhook-dispatcher.js';
+import type { WebhookDispatcher, WebhookSettings } from '../delivery/webhooks/webhook-dispatcher.js';
 import { webhookRoutes } from '../portal/json-api/webhook-routes.js';
 import { openApiRoute } from '../portal/json-api/openapi.js';
 import { deliveryView } from '../portal/json-api/views.js';
@@ -121,8 +121,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   // The endpoint is known once listening; generated partner commands read it later.
   const platformInfo = { accountId: platform.accountId, deliveryBucket: platform.deliveryBucket, region, endpoint: '' };
-  const delivery = await createDeliveryPlatform(services, stores.deliveries, platformInfo);
-  const webhooks = new WebhookDispatcher(delivery.context, deliveryView, options.webhooks);
+  const delivery = await createDeliveryPlatform(services, stores.deliveries, platformInfo, { view: deliveryView, settings: options.webhooks });
+  const { webhooks } = delivery;
   const jsonContext = { services, delivery: delivery.context };
   const portalRoutes = [...userRoutes({ users: stores.portal, deliveries: stores.deliveries, clock }), ...dashboardRoutes(stores.deliveries)];
   const routes: Route[] = jsonApiRoutes(jsonContext, [...webhookRoutes(jsonContext, webhooks), ...portalRoutes, openApiRoute(() => routes)]);
@@ -144,8 +144,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = await listen(server, options.port, options.host ?? '127.0.0.1');
   const endpoint = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
   platformInfo.endpoint = endpoint;
-  webhooks.start(delivery.validation);
-  await delivery.ingest.start();
+  await delivery.start();
 
   const portal = options.portalPort === undefined ? undefined : await startPortal({
     host: options.host ?? '127.0.0.1', port: options.portalPort, api: jsonApi, users: stores.portal, statuses: delivery.validation,
@@ -168,7 +167,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.closeAllConnections();
       });
       await delivery.stop();
-      await webhooks.stop();
       await collector.stop();
       await stores.close();
     },

@@ -194,16 +194,20 @@ export interface DeliveryStore {
   /**
    * Inserts the records made from events up to `sequence` and moves the cursor to it, in one
    * transaction. A record whose (bucket, key, versionId) exists already is skipped, never duplicated.
-   * Records that supersede an earlier one set its supersededBy in the same transaction.
+   * Records that supersede an earlier one set its supersededBy in the same transaction, and so are the
+   * `webhooks` the new records cause (those of a skipped record are dropped with it).
    */
-  recordIngested(consumer: string, sequence: number, records: DeliveryRecord[]): Promise<void>;
+  recordIngested(consumer: string, sequence: number, records: DeliveryRecord[], webhooks?: WebhookDelivery[]): Promise<void>;
   getDelivery(id: string): Promise<DeliveryRecord | undefined>;
   /** The latest non-superseded delivery of a key (redelivery detection). */
   findCurrentDelivery(partnerId: string, key: string): Promise<DeliveryRecord | undefined>;
   /** Deliveries left in Received, Validating or Accepted (to resume after a restart). */
   listUnfinishedDeliveries(limit: number): Promise<DeliveryRecord[]>;
-  /** Replaces status, validations, media and rejection; appends a history entry. */
-  updateDelivery(record: DeliveryRecord, note: string): Promise<void>;
+  /**
+   * Replaces status, validations, media and rejection; appends a history entry; stores the `webhooks` the
+   * change causes. One transaction: a status change is never stored without its webhooks, nor they without it.
+   */
+  updateDelivery(record: DeliveryRecord, note: string, webhooks?: WebhookDelivery[]): Promise<void>;
   queryDeliveries(query: DeliveryQuery): Promise<DeliveryPage>;
   deliveryHistory(deliveryId: string): Promise<DeliveryHistoryEntry[]>;
   /** Every version delivered for a key, newest first. */

@@ -1,5 +1,7 @@
 // Crash safety of ingest: `kill -9` of a real `s3push serve` process while 500 deliveries are being ingested;
-// after a restart on the same data directory every acknowledged delivery exists exactly once.
+// after a restart on the same data directory every acknowledged delivery exists exactly once, and an operator
+// webhook on Ingested has reached a receiver for every one of them (status changes and their webhooks are
+// stored together, so a crash between the two cannot lose one).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +12,7 @@ import { createServer } from 'node:net';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../helpers/s3-client.js';
+import { Receiver } from '../helpers/webhook-receiver.js';
 import type { Credentials } from '../helpers/server.js';
 import { adminCall } from '../../src/cli/admin-client.js';
 import { readPlatformCredentials } from '../../src/main/bootstrap.js';
@@ -42,17 +45,20 @@ function startServe(dataDir: string, port: number): Promise<ChildProcess> {
   });
 }
 
-interface DeliveryView { key: string; versionId: string; status: string }
+interface DeliveryView { id: string; key: string; versionId: string; status: string }
 
 describe('ingest survives kill -9', () => {
   let dataDir: string;
   let child: ChildProcess | undefined;
+  const receiver = new Receiver();
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 's3push-crash-'));
+    await receiver.start();
   });
   after(async () => {
     child?.kill('SIGKILL');
+    await receiver.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -61,6 +67,7 @@ describe('ingest survives kill -9', () => {
     const endpoint = `http://127.0.0.1:${port}`;
     child = await startServe(dataDir, port);
     const target = { endpoint, dataDir };
+    await adminCall(target, 'POST', '/api/v1/webhooks', { url: receiver.url('/ingested'), statuses: ['Ingested'] });
     const partner = await adminCall<Credentials & { accountId: string }>(target, 'POST', '/api/v1/accounts', { name: 'studio', accountId: '222233334444' });
     const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials: partner });
     const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222233334444:root' }, Action: 'sts:AssumeRole' }] });
@@ -110,6 +117,14 @@ describe('ingest survives kill -9', () => {
     const statuses: Record<string, number> = {};
     for (const d of deliveries) statuses[d.status] = (statuses[d.status] ?? 0) + 1;
     assert.deepEqual(statuses, { Ingested: deliveriesTotal }, 'every delivery finished validation after the restart');
+    // At least once: a webhook sent just before the kill but not yet marked Delivered is sent again.
+    const notified = () => new Set(receiver.at('/ingested').map((r) => (JSON.parse(r.body) as { delivery: { id: string; status: string } }).delivery)
+      .filter((d) => d.status === 'Ingested').map((d) => d.id));
+    await receiver.waitFor('/ingested', deliveriesTotal, 60_000);
+    const webhookDeadline = Date.now() + 60_000;
+    while (notified().size < deliveriesTotal && Date.now() < webhookDeadline) await new Promise((r) => setTimeout(r, 200));
+    const ids = new Set(deliveries.map((d) => d.id));
+    assert.deepEqual([...notified()].sort(), [...ids].sort(), 'an Ingested webhook for every delivery');
     const credentials = await readPlatformCredentials(dataDirLayout(dataDir));
     assert.ok(credentials.accessKeyId);
   });

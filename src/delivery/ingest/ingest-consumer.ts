@@ -1,8 +1,8 @@
 // The ingest consumer: reads the object event outbox by sequence from a stored cursor, turns every object
 // version created under a partner prefix of the delivery bucket into a delivery record (record + cursor in one
-// transaction: exactly once, also across kill -9), and hands the records to validation.
+// transaction, with the webhooks they trigger: exactly once, also across kill -9), and hands them to validation.
 import { limits } from '../../core/limits.js';
-import type { DeliveryRecord, PartnerRecord } from '../../storage/delivery-store.js';
+import type { DeliveryRecord, PartnerRecord, WebhookDelivery } from '../../storage/delivery-store.js';
 import type { ObjectEvent } from '../../storage/types.js';
 import type { DeliveryContext } from '../delivery-context.js';
 import { deliveryAccountOf, newDeliveryRecord, supersededCandidates } from './delivery-records.js';
@@ -14,6 +14,13 @@ export interface ValidationSink {
   /** Deliveries waiting or running; the consumer stops reading while this is at the limit (back-pressure). */
   readonly backlog: number;
 }
+
+/**
+ * What status changes cause besides themselves (the webhook deliveries they trigger): stored in the transaction
+ * that stores the changes, so a crash loses neither.
+ */
+export type StatusEffects = (records: DeliveryRecord[]) => Promise<WebhookDelivery[]>;
+export const noStatusEffects: StatusEffects = async () => [];
 
 const partnerCacheTtlMs = 1_000;
 
@@ -28,7 +35,11 @@ export class IngestConsumer {
   private persistedMs = -Infinity;
   private partners: { byPrefix: Map<string, PartnerRecord>; loadedMs: number } = { byPrefix: new Map(), loadedMs: -Infinity };
 
-  constructor(private readonly context: DeliveryContext, private readonly validation: ValidationSink) {}
+  constructor(
+    private readonly context: DeliveryContext,
+    private readonly validation: ValidationSink,
+    private readonly effects: StatusEffects = noStatusEffects,
+  ) {}
 
   async start(): Promise<void> {
     this.validation.enqueue(await this.context.deliveries.listUnfinishedDeliveries(limits.ingestResumeBatchMax));
@@ -84,7 +95,7 @@ export class IngestConsumer {
         const last = events[events.length - 1]!.sequence;
         const nowMs = this.context.clock.nowMs();
         if (records.length > 0 || nowMs - this.persistedMs >= limits.ingestCursorPersistIntervalMs) {
-          await this.context.deliveries.recordIngested(INGEST_CONSUMER, last, records);
+          await this.context.deliveries.recordIngested(INGEST_CONSUMER, last, records, await this.effects(records));
           this.persistedMs = nowMs;
         }
         this.position = last;

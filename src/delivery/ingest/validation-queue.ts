@@ -1,11 +1,12 @@
 // Runs validation for delivery records with bounded concurrency; each run has a deadline, so a stuck or
 // failing validator cannot stall other deliveries. Status: Received → Validating → Accepted → Ingested,
-// or Rejected with the first issue's code, cause and fix. Every change is stored with a history entry.
+// or Rejected with the first issue's code, cause and fix. Every change is stored with a history entry and the
+// webhooks it triggers, in one transaction.
 import { limits } from '../../core/limits.js';
 import { issue } from '../validators/error-catalogue.js';
 import type { DeliveryIssue, DeliveryRecord, ValidationOutcome } from '../../storage/delivery-store.js';
 import type { DeliveryContext } from '../delivery-context.js';
-import type { ValidationSink } from './ingest-consumer.js';
+import { noStatusEffects, type StatusEffects, type ValidationSink } from './ingest-consumer.js';
 
 export interface ValidationVerdict {
   validations: ValidationOutcome[];
@@ -30,6 +31,7 @@ export class ValidationQueue implements ValidationSink {
   constructor(
     private readonly context: DeliveryContext,
     private readonly validate: DeliveryValidator,
+    private readonly effects: StatusEffects = noStatusEffects,
     private readonly concurrency: number = limits.ingestValidationConcurrency,
     private readonly deadlineMs: number = limits.validatorTimeoutMs,
   ) {}
@@ -73,7 +75,7 @@ export class ValidationQueue implements ValidationSink {
   }
 
   private async run(received: DeliveryRecord): Promise<void> {
-    const { deliveries, clock, log } = this.context;
+    const { clock, log } = this.context;
     try {
       if (received.status === 'Accepted') {
         // A restart between acceptance and ingestion: only the last step remains.
@@ -81,7 +83,7 @@ export class ValidationQueue implements ValidationSink {
         return;
       }
       const validating: DeliveryRecord = { ...received, status: 'Validating', updatedMs: clock.nowMs() };
-      await deliveries.updateDelivery(validating, 'validation started');
+      await this.store(validating, 'validation started');
       this.emit(validating);
       const verdict = await this.withDeadline(received);
       const accepted = !verdict.rejection;
@@ -93,7 +95,7 @@ export class ValidationQueue implements ValidationSink {
         ...(verdict.rejection ? { rejection: verdict.rejection } : {}),
         updatedMs: clock.nowMs(),
       };
-      await deliveries.updateDelivery(decided, accepted ? 'all validations passed' : `${verdict.rejection!.code}: ${verdict.rejection!.cause}`);
+      await this.store(decided, accepted ? 'all validations passed' : `${verdict.rejection!.code}: ${verdict.rejection!.cause}`);
       this.emit(decided);
       if (accepted) await this.ingest(decided);
     } catch (error) {
@@ -104,8 +106,12 @@ export class ValidationQueue implements ValidationSink {
 
   private async ingest(accepted: DeliveryRecord): Promise<void> {
     const ingested: DeliveryRecord = { ...accepted, status: 'Ingested', updatedMs: this.context.clock.nowMs() };
-    await this.context.deliveries.updateDelivery(ingested, 'ingested into the platform catalogue');
+    await this.store(ingested, 'ingested into the platform catalogue');
     this.emit(ingested);
+  }
+
+  private async store(record: DeliveryRecord, note: string): Promise<void> {
+    await this.context.deliveries.updateDelivery(record, note, await this.effects([record]));
   }
 
   private async withDeadline(record: DeliveryRecord): Promise<ValidationVerdict> {

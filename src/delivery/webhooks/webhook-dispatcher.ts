@@ -1,11 +1,12 @@
-// The webhook dispatcher: turns every delivery status change into one stored WebhookDelivery per matching hook
-// (partner hooks: their partner's deliveries; operator hooks: all; optional status filter), then sends due
-// deliveries with bounded concurrency, a timeout and exponential back-off with jitter until one succeeds or
-// the attempt limit marks it Failed. The queue is the store, so pending deliveries survive a restart.
+// The webhook dispatcher: says which WebhookDeliveries a delivery status change causes (one per matching hook:
+// partner hooks for their partner's deliveries, operator hooks for all, optional status filter), which the
+// ingest pipeline stores in the transaction that stores the change; then sends due deliveries with bounded
+// concurrency, a timeout and exponential back-off with jitter until one succeeds or the attempt limit marks
+// it Failed. The queue is the store, so neither a change's webhooks nor pending attempts are lost to a crash.
 import assert from 'node:assert';
 import { limits } from '../../core/limits.js';
 import { newLowerAlnum } from '../../core/ids.js';
-import type { DeliveryRecord, DeliveryStatus, WebhookDelivery, WebhookRecord } from '../../storage/delivery-store.js';
+import type { DeliveryRecord, WebhookDelivery, WebhookRecord } from '../../storage/delivery-store.js';
 import type { DeliveryContext } from '../delivery-context.js';
 import type { StatusListener } from '../ingest/validation-queue.js';
 import { deliveryStatusPayload, pingPayload, webhookPayloadBytesMin, type DeliveryView, type WebhookEventName } from './webhook-payload.js';
@@ -51,7 +52,6 @@ export interface StatusSource {
 
 // Named limits not (yet) in core/limits.ts: defaults for the tunables above and in-memory bounds.
 export const webhookDefaults = { backoffMaxMs: 3_600_000, concurrency: 4, pollIntervalMs: 1_000 };
-const recentStatusesMax = 20_000;
 const scheduledWakeupsMax = 10_000;
 
 /** Attempt n (1-based) failed: wait base·2^(n-1), at most max, with "equal jitter" (half fixed, half random). */
@@ -69,8 +69,6 @@ export class WebhookDispatcher {
   private readonly settings: Required<Omit<WebhookSettings, 'allowPartnerPrivateTargets'>>;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
-  private enqueueChain: Promise<void> = Promise.resolve();
-  private readonly recentStatuses = new Map<string, DeliveryStatus>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
@@ -97,19 +95,18 @@ export class WebhookDispatcher {
     this.targets = new WebhookTargetPolicy(settings.allowPartnerPrivateTargets ?? false);
   }
 
-  /** Listens to status changes and starts sending (deliveries left Pending by a previous run go first). */
+  /** Wakes on every stored status change and starts sending (deliveries left Pending by a previous run go first). */
   start(source: StatusSource): void {
     assert(!this.unsubscribe && !this.stopped, 'start once');
-    this.unsubscribe = source.onStatus((record) => this.statusChanged(record));
+    this.unsubscribe = source.onStatus(() => this.wake());
     this.pollTimer = setInterval(() => this.wake(), this.settings.pollIntervalMs);
     this.pollTimer.unref();
     this.wake();
   }
 
-  /** Stores what was already seen, then stops; attempts cut short stay Pending and are sent after a restart. */
+  /** Stops; attempts cut short stay Pending and are sent after a restart. */
   async stop(): Promise<void> {
     this.unsubscribe?.();
-    await this.enqueueChain;
     this.stopped = true;
     clearInterval(this.pollTimer);
     clearTimeout(this.wakeTimer);
@@ -118,9 +115,28 @@ export class WebhookDispatcher {
     await Promise.all(this.inFlight.values());
   }
 
-  /** Resolves once every status change seen so far is in the store (tests and shutdown). */
-  async flushed(): Promise<void> {
-    await this.enqueueChain;
+  /**
+   * The webhook deliveries these status changes cause, for the caller to store with the changes themselves.
+   * `at` in each payload is when the status changed (the record's update time), however late it is sent.
+   */
+  async deliveriesFor(records: DeliveryRecord[]): Promise<LoggedWebhookDelivery[]> {
+    if (records.length === 0) return [];
+    const hooks = (await this.context.deliveries.listWebhooks()).filter((hook) => hook.active);
+    const nowMs = this.context.clock.nowMs();
+    const out: LoggedWebhookDelivery[] = [];
+    for (const record of records) {
+      const matching = hooks.filter((hook) =>
+        (hook.partnerId === undefined || hook.partnerId === record.partnerId) && (hook.statuses.length === 0 || hook.statuses.includes(record.status)));
+      if (matching.length === 0) continue;
+      const payload = deliveryStatusPayload(this.view, record, record.updatedMs, this.settings.payloadBytesMax);
+      for (const hook of matching) {
+        out.push({
+          id: newWebhookDeliveryId(), webhookId: hook.id, deliveryId: record.id, event: 'delivery.status', payload,
+          attempts: 0, status: 'Pending', nextAttemptMs: nowMs, createdMs: nowMs, updatedMs: nowMs, attemptLog: [],
+        });
+      }
+    }
+    return out;
   }
 
   /** Sends a ping now, once, and logs it with the hook's deliveries. */
@@ -134,33 +150,6 @@ export class WebhookDispatcher {
     const done = this.afterAttempt(pending, result, { retry: false });
     await this.context.deliveries.enqueueWebhookDeliveries([done]);
     return done;
-  }
-
-  private statusChanged(record: DeliveryRecord): void {
-    // The queue re-announces a resumed delivery's status; one event per status change is enough.
-    if (this.recentStatuses.get(record.id) === record.status) return;
-    this.recentStatuses.delete(record.id);
-    this.recentStatuses.set(record.id, record.status);
-    if (record.status === 'Ingested' || record.status === 'Rejected') this.recentStatuses.delete(record.id);
-    if (this.recentStatuses.size > recentStatusesMax) this.recentStatuses.delete(this.recentStatuses.keys().next().value!);
-    this.enqueueChain = this.enqueueChain.then(() => this.enqueueFor(record)).catch((error: unknown) => {
-      this.context.log.error('webhook enqueue failed', { delivery: record.id, status: record.status, error: String(error) });
-    });
-  }
-
-  private async enqueueFor(record: DeliveryRecord): Promise<void> {
-    const hooks = (await this.context.deliveries.listWebhooks(record.partnerId)).filter((hook) =>
-      hook.active && (hook.partnerId === undefined || hook.partnerId === record.partnerId) && (hook.statuses.length === 0 || hook.statuses.includes(record.status)));
-    if (hooks.length === 0) return;
-    // `at` is when the status changed (the record's update time), the same however late it is sent.
-    const payload = deliveryStatusPayload(this.view, record, record.updatedMs, this.settings.payloadBytesMax);
-    const nowMs = this.context.clock.nowMs();
-    const queued: LoggedWebhookDelivery[] = hooks.map((hook) => ({
-      id: newWebhookDeliveryId(), webhookId: hook.id, deliveryId: record.id, event: 'delivery.status', payload,
-      attempts: 0, status: 'Pending', nextAttemptMs: nowMs, createdMs: nowMs, updatedMs: nowMs, attemptLog: [],
-    }));
-    await this.context.deliveries.enqueueWebhookDeliveries(queued);
-    this.wake();
   }
 
   /** Starts a pass over due deliveries, or asks the running one to look again when it finishes. */

@@ -35,13 +35,16 @@ export class SqliteDeliveries {
     return (this.statements.selectCursor.get(consumer) as number | undefined) ?? 0;
   }
 
-  recordIngested(consumer: string, sequence: number, records: DeliveryRecord[]): void {
+  /** Returns the ids of the records inserted (a record already stored is skipped). */
+  recordIngested(consumer: string, sequence: number, records: DeliveryRecord[]): Set<string> {
+    const insertedIds = new Set<string>();
     for (const record of records) {
       const inserted = this.statements.insertDelivery.run(
         record.id, record.partnerId, record.deliveryAccount, record.bucket, record.key, record.versionId, record.sizeBytes,
         record.status, record.rejection?.code ?? null, record.deliveredMs, record.supersededBy ? 1 : 0, JSON.stringify(record),
       ).changes;
       if (inserted === 0) continue;
+      insertedIds.add(record.id);
       this.statements.insertHistory.run(record.id, record.id, record.deliveredMs, record.status, `delivered by ${record.deliveredBy} (${record.method})`);
       if (record.supersedes) {
         const previous = this.get(record.supersedes);
@@ -52,6 +55,7 @@ export class SqliteDeliveries {
       }
     }
     this.statements.upsertCursor.run(consumer, sequence);
+    return insertedIds;
   }
 
   get(id: string): DeliveryRecord | undefined {

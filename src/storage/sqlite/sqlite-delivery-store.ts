@@ -42,13 +42,21 @@ export class SqliteDeliveryStore implements DeliveryStore {
   async updateOnboardingRequest(request: OnboardingRequest): Promise<void> { this.write(() => this.partners.updateRequest(request)); }
 
   async ingestCursor(consumer: string): Promise<number> { return this.deliveries.cursor(consumer); }
-  async recordIngested(consumer: string, sequence: number, records: DeliveryRecord[]): Promise<void> {
-    this.write(() => this.deliveries.recordIngested(consumer, sequence, records));
+  async recordIngested(consumer: string, sequence: number, records: DeliveryRecord[], webhooks: WebhookDelivery[] = []): Promise<void> {
+    this.write(() => {
+      const inserted = this.deliveries.recordIngested(consumer, sequence, records);
+      for (const webhook of webhooks) if (inserted.has(webhook.deliveryId)) this.webhooks.putDelivery(webhook);
+    });
   }
   async getDelivery(id: string): Promise<DeliveryRecord | undefined> { return this.deliveries.get(id); }
   async findCurrentDelivery(partnerId: string, key: string): Promise<DeliveryRecord | undefined> { return this.deliveries.current(partnerId, key); }
   async listUnfinishedDeliveries(limit: number): Promise<DeliveryRecord[]> { return this.deliveries.unfinished(limit); }
-  async updateDelivery(record: DeliveryRecord, note: string): Promise<void> { this.write(() => this.deliveries.update(record, note)); }
+  async updateDelivery(record: DeliveryRecord, note: string, webhooks: WebhookDelivery[] = []): Promise<void> {
+    this.write(() => {
+      this.deliveries.update(record, note);
+      webhooks.forEach((d) => this.webhooks.putDelivery(d));
+    });
+  }
   async queryDeliveries(query: DeliveryQuery): Promise<DeliveryPage> { return this.transaction.deferred(() => this.deliveries.query(query)) as DeliveryPage; }
   async deliveryHistory(deliveryId: string): Promise<DeliveryHistoryEntry[]> { return this.deliveries.history(deliveryId); }
   async deliveriesOfKey(partnerId: string, key: string): Promise<DeliveryRecord[]> { return this.deliveries.ofKey(partnerId, key); }
