@@ -49,8 +49,8 @@ export function newSecretAccessKey(): string {
   return randomBytes(30).toString('base64').replace(/\+/g, 'x').replace(/\//g, 'y');
 }
 
-/** IAM unique ids: AIDA (users), AROA (roles), ANPA (policies), 21 characters. */
-export function newUniqueId(prefix: 'AIDA' | 'AROA' | 'ANPA'): string {
+/** IAM unique ids: AIDA (users), AROA (roles), AGPA (groups), ANPA (policies), 21 characters. */
+export function newUniqueId(prefix: 'AIDA' | 'AROA' | 'AGPA' | 'ANPA'): string {
   return prefix + randomFrom(base32, 17);
 }
 

@@ -73,6 +73,8 @@ export const limits = {
   inlinePolicyBytesMax: 10_240,
   /** The same quota for one user. */
   userInlinePoliciesBytesMax: 2_048,
+  /** The same quota for one group. */
+  groupInlinePoliciesBytesMax: 5_120,
   managedPolicyBytesMax: 6_144,
   trustPolicyBytesMax: 2_048,
   sessionPolicyBytesMax: 2_048,
@@ -81,6 +83,8 @@ export const limits = {
   managedPoliciesPerPrincipalMax: 10,
   usersPerAccountMax: 5_000,
   rolesPerAccountMax: 1_000,
+  groupsPerAccountMax: 300,
+  groupsPerUserMax: 10,
   accessKeysPerUserMax: 2,
   assumeRoleSecondsMin: 900,
   assumeRoleSecondsDefault: 3_600,

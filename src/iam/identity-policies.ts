@@ -92,6 +92,17 @@ export class IdentityPolicies {
     for (const attached of await this.iam.attachedPolicyDocuments(owner)) {
       identity.push({ source: `managed policy ${attached.arn} attached to ${label}`, kind: 'identity', policy: this.cache.parse(attached.document, 'identity') });
     }
+    // A user also carries the policies of every group it belongs to.
+    const groups = owner.kind === 'user' ? await this.iam.listGroupsForUser(owner.accountId, owner.name) : [];
+    for (const group of groups) {
+      const groupOwner: PolicyOwner = { kind: 'group', accountId: group.accountId, name: group.name };
+      for (const inline of await this.iam.listInlinePolicies(groupOwner)) {
+        identity.push({ source: `inline policy ${inline.policyName} of group ${group.name} (${label} is a member)`, kind: 'identity', policy: this.cache.parse(inline.document, 'identity') });
+      }
+      for (const attached of await this.iam.attachedPolicyDocuments(groupOwner)) {
+        identity.push({ source: `managed policy ${attached.arn} attached to group ${group.name} (${label} is a member)`, kind: 'identity', policy: this.cache.parse(attached.document, 'identity') });
+      }
+    }
     const boundaryArn = entity.permissionsBoundaryArn;
     if (boundaryArn) {
       const policy = await this.iam.getManagedPolicy(boundaryArn);

@@ -1,8 +1,8 @@
-// IamStore: users, roles, inline and managed policies, attachments and access points, per account.
+// IamStore: users, groups, roles, inline and managed policies, attachments and access points, per account.
 // Implemented by the same backends as MetaStore (one database); the contract suite covers both.
 import type { AccessKeyRecord } from './types.js';
 
-export type PolicyOwnerKind = 'user' | 'role';
+export type PolicyOwnerKind = 'user' | 'role' | 'group';
 
 export interface PolicyOwner {
   kind: PolicyOwnerKind;
@@ -25,6 +25,16 @@ export interface UserRecord {
   createdMs: number;
   permissionsBoundaryArn?: string | undefined;
   tags: IamTag[];
+}
+
+export interface GroupRecord {
+  accountId: string;
+  name: string;
+  path: string;
+  /** AGPA… */
+  groupId: string;
+  arn: string;
+  createdMs: number;
 }
 
 export interface RoleRecord {
@@ -116,8 +126,25 @@ export interface IamStore {
   getUser(accountId: string, name: string): Promise<UserRecord | undefined>;
   /** Users whose path starts with `pathPrefix`, by name. */
   listUsers(accountId: string, pathPrefix: string): Promise<UserRecord[]>;
-  /** NoSuchEntity, or DeleteConflict while the user has access keys, inline or attached policies. */
+  /** NoSuchEntity, or DeleteConflict while the user has access keys, inline or attached policies, or groups. */
   deleteUser(accountId: string, name: string): Promise<void>;
+
+  /** EntityAlreadyExists for a name taken in any letter case; LimitExceeded beyond `limits.groupsPerAccountMax`. */
+  createGroup(group: GroupRecord): Promise<void>;
+  /** Names match in any letter case, as IAM's do. */
+  getGroup(accountId: string, name: string): Promise<GroupRecord | undefined>;
+  /** Groups whose path starts with `pathPrefix`, by name. */
+  listGroups(accountId: string, pathPrefix: string): Promise<GroupRecord[]>;
+  /** NoSuchEntity, or DeleteConflict while the group has members, inline or attached policies. */
+  deleteGroup(accountId: string, name: string): Promise<void>;
+  /** Idempotent; NoSuchEntity for a missing group or user; LimitExceeded beyond `limits.groupsPerUserMax`. */
+  addUserToGroup(accountId: string, groupName: string, userName: string): Promise<void>;
+  /** NoSuchEntity for a missing group or user, or a user that is not a member. */
+  removeUserFromGroup(accountId: string, groupName: string, userName: string): Promise<void>;
+  /** Members of the group, by name. */
+  listGroupMembers(accountId: string, groupName: string): Promise<UserRecord[]>;
+  /** Groups the user belongs to, by name. */
+  listGroupsForUser(accountId: string, userName: string): Promise<GroupRecord[]>;
 
   /** EntityAlreadyExists for a name taken in any letter case; LimitExceeded beyond `limits.rolesPerAccountMax`. */
   createRole(role: RoleRecord): Promise<void>;
@@ -161,7 +188,7 @@ export interface IamStore {
   /** Default-version documents of every managed policy attached to the owner. */
   attachedPolicyDocuments(owner: PolicyOwner): Promise<{ arn: string; name: string; document: string }[]>;
 
-  /** Every managed-policy attachment of the policy (users and roles). */
+  /** Every managed-policy attachment of the policy (users, groups and roles). */
   listPolicyAttachments(policyArn: string): Promise<PolicyOwner[]>;
 
   /**

@@ -1,22 +1,23 @@
-// Managed-policy attachments: Attach/Detach/ListAttached RolePolicies and UserPolicies, ListEntitiesForPolicy.
+// Managed-policy attachments: Attach/Detach/ListAttached Role, User and Group policies, ListEntitiesForPolicy.
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachRolePolicy.html
 import { el } from '../../protocol/xml.js';
 import type { QueryParams } from '../../protocol/query-protocol.js';
-import type { PolicyOwner, RoleRecord, UserRecord } from '../../storage/iam-store.js';
+import type { GroupRecord, PolicyOwner, RoleRecord, UserRecord } from '../../storage/iam-store.js';
 import type { ConditionContext } from '../condition-context.js';
 import type { RequestContext } from '../context.js';
 import type { QueryAction } from '../query-api.js';
 import { fromStore } from './iam-errors.js';
-import { attachablePolicy, authorizedPolicy, authorizedRole, authorizedUser, ownerOf } from './iam-entities.js';
+import { attachablePolicy, authorizedGroup, authorizedPolicy, authorizedRole, authorizedUser, ownerOf } from './iam-entities.js';
 import { byName, nameKey, optionalEnum, optionalString, paginate, requiredString, shapes } from './iam-params.js';
 import { attachedPolicyXml, pageTail, xmlList } from './iam-xml.js';
 
 type Kind = PolicyOwner['kind'];
-const noun = { user: 'User', role: 'Role' } as const;
+const noun = { user: 'User', role: 'Role', group: 'Group' } as const;
 
 async function authorizedOwner(ctx: RequestContext, params: QueryParams, kind: Kind, action: string, context: ConditionContext = {}): Promise<PolicyOwner> {
   // AttachUserPolicy & co. take userNameType (64), not existingUserNameType.
   if (kind === 'user') return ownerOf('user', await authorizedUser(ctx, action, requiredString(params, 'UserName', shapes.userName), context));
+  if (kind === 'group') return ownerOf('group', await authorizedGroup(ctx, action, requiredString(params, 'GroupName', shapes.groupName), context));
   return ownerOf('role', await authorizedRole(ctx, action, requiredString(params, 'RoleName', shapes.roleName), context));
 }
 
@@ -52,11 +53,11 @@ function listAttached(kind: Kind): QueryAction {
   };
 }
 
-type Entity = { kind: 'user'; record: UserRecord } | { kind: 'role'; record: RoleRecord };
+type Entity = { kind: 'user'; record: UserRecord } | { kind: 'role'; record: RoleRecord } | { kind: 'group'; record: GroupRecord };
 
 /**
  * Users and roles that have the policy attached (PolicyUsageFilter PermissionsPolicy), that use it as
- * their permissions boundary (PermissionsBoundary), or either (no filter). s3push has no groups.
+ * their permissions boundary (PermissionsBoundary), or either (no filter); groups have no boundary.
  */
 export const listEntitiesForPolicy: QueryAction = async (ctx, params) => {
   const arn = requiredString(params, 'PolicyArn', shapes.arn);
@@ -69,8 +70,8 @@ export const listEntitiesForPolicy: QueryAction = async (ctx, params) => {
   const add = (entity: Entity): void => { found.set(`${entity.kind}\0${nameKey(entity.record)}`, entity); };
   if (usage !== 'PermissionsBoundary') {
     for (const owner of await iam.listPolicyAttachments(policy.arn)) {
-      const record = owner.kind === 'user' ? await iam.getUser(owner.accountId, owner.name) : await iam.getRole(owner.accountId, owner.name);
-      if (record) add(owner.kind === 'user' ? { kind: 'user', record: record as UserRecord } : { kind: 'role', record: record as RoleRecord });
+      const entity = await attachedEntity(ctx, owner);
+      if (entity) add(entity);
     }
   }
   if (usage !== 'PermissionsPolicy') {
@@ -79,13 +80,29 @@ export const listEntitiesForPolicy: QueryAction = async (ctx, params) => {
   }
   const wanted = (e: Entity): boolean =>
     e.record.path.startsWith(pathPrefix) &&
-    (filter === undefined || filter === 'LocalManagedPolicy' || (filter === 'User' && e.kind === 'user') || (filter === 'Role' && e.kind === 'role'));
+    (filter === undefined || filter === 'LocalManagedPolicy' || (filter === 'User' && e.kind === 'user') || (filter === 'Role' && e.kind === 'role') ||
+      (filter === 'Group' && e.kind === 'group'));
   const entities = [...found.entries()].filter(([, e]) => wanted(e)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const page = paginate(params, entities, ([key]) => key);
   const users = page.items.flatMap(([, e]) => (e.kind === 'user' ? [el('UserName', e.record.name) + el('UserId', e.record.userId)] : []));
   const roles = page.items.flatMap(([, e]) => (e.kind === 'role' ? [el('RoleName', e.record.name) + el('RoleId', e.record.roleId)] : []));
-  return xmlList('PolicyGroups', []) + xmlList('PolicyUsers', users) + xmlList('PolicyRoles', roles) + pageTail(page.isTruncated, page.marker);
+  const groups = page.items.flatMap(([, e]) => (e.kind === 'group' ? [el('GroupName', e.record.name) + el('GroupId', e.record.groupId)] : []));
+  return xmlList('PolicyGroups', groups) + xmlList('PolicyUsers', users) + xmlList('PolicyRoles', roles) + pageTail(page.isTruncated, page.marker);
 };
+
+async function attachedEntity(ctx: RequestContext, owner: PolicyOwner): Promise<Entity | undefined> {
+  const iam = ctx.services.iam;
+  if (owner.kind === 'user') {
+    const record = await iam.getUser(owner.accountId, owner.name);
+    return record && { kind: 'user', record };
+  }
+  if (owner.kind === 'group') {
+    const record = await iam.getGroup(owner.accountId, owner.name);
+    return record && { kind: 'group', record };
+  }
+  const record = await iam.getRole(owner.accountId, owner.name);
+  return record && { kind: 'role', record };
+}
 
 export const attachmentActions: Record<string, QueryAction> = {
   AttachRolePolicy: attach('role'),
@@ -94,5 +111,8 @@ export const attachmentActions: Record<string, QueryAction> = {
   AttachUserPolicy: attach('user'),
   DetachUserPolicy: detach('user'),
   ListAttachedUserPolicies: listAttached('user'),
+  AttachGroupPolicy: attach('group'),
+  DetachGroupPolicy: detach('group'),
+  ListAttachedGroupPolicies: listAttached('group'),
   ListEntitiesForPolicy: listEntitiesForPolicy,
 };

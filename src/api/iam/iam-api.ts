@@ -1,9 +1,10 @@
-// The IAM Query API: the table of actions s3push implements (users, keys, roles, policies).
+// The IAM Query API: the table of actions s3push implements (users, keys, groups, roles, policies).
 // Each action authorizes `iam:<Action>` itself (authorize-iam.ts); every mutation invalidates this
 // process's cached identity policies, so the change applies to the very next request.
 import type { QueryApi } from '../query-api.js';
 import { createAccessKey, deleteAccessKey, listAccessKeys, updateAccessKey } from './access-keys.js';
 import { attachmentActions } from './attachments.js';
+import { groupActions } from './groups.js';
 import { inlinePolicyActions } from './inline-policies.js';
 import {
   createPolicy, createPolicyVersion, deletePolicy, deletePolicyVersion, getPolicy, getPolicyVersion, listPolicies,
@@ -26,6 +27,8 @@ export const iamApi: QueryApi = {
     ListAccessKeys: listAccessKeys,
     UpdateAccessKey: updateAccessKey,
     DeleteAccessKey: deleteAccessKey,
+
+    ...groupActions,
 
     CreateRole: createRole,
     GetRole: getRole,

@@ -1,7 +1,7 @@
-// Users, roles and managed policies as IAM calls address them: ARNs, lookups in the caller's account, authorized access.
+// Users, groups, roles and managed policies as IAM calls address them: ARNs, lookups in the caller's account, authorized access.
 import { S3Error } from '../../core/errors.js';
 import { parseArn } from '../../core/arn.js';
-import type { ManagedPolicyRecord, PolicyOwner, RoleRecord, UserRecord } from '../../storage/iam-store.js';
+import type { GroupRecord, ManagedPolicyRecord, PolicyOwner, RoleRecord, UserRecord } from '../../storage/iam-store.js';
 import type { ConditionContext } from '../condition-context.js';
 import type { RequestContext } from '../context.js';
 import { authorizeIam, resourceTagContext } from './authorize-iam.js';
@@ -14,11 +14,13 @@ export function callerAccount(ctx: RequestContext): string {
 export const iamArn = {
   user: (account: string, path: string, name: string): string => `arn:aws:iam::${account}:user${path}${name}`,
   role: (account: string, path: string, name: string): string => `arn:aws:iam::${account}:role${path}${name}`,
+  group: (account: string, path: string, name: string): string => `arn:aws:iam::${account}:group${path}${name}`,
   policy: (account: string, path: string, name: string): string => `arn:aws:iam::${account}:policy${path}${name}`,
 };
 
 export const noSuchUser = (name: string): S3Error => new S3Error('NoSuchEntity', `The user with name ${name} cannot be found.`);
 export const noSuchRole = (name: string): S3Error => new S3Error('NoSuchEntity', `The role with name ${name} cannot be found.`);
+export const noSuchGroup = (name: string): S3Error => new S3Error('NoSuchEntity', `The group with name ${name} cannot be found.`);
 export const noSuchPolicy = (arn: string): S3Error => new S3Error('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`);
 
 /**
@@ -50,8 +52,17 @@ export async function authorizedRole(ctx: RequestContext, action: string, name: 
   return role;
 }
 
-/** The owner key of a user's or role's policies (the stored name, whatever case the caller used). */
-export function ownerOf(kind: PolicyOwner['kind'], entity: UserRecord | RoleRecord): PolicyOwner {
+/** As authorizedUser, for groups (which carry no tags). */
+export async function authorizedGroup(ctx: RequestContext, action: string, name: string, context: ConditionContext = {}): Promise<GroupRecord> {
+  const account = callerAccount(ctx);
+  const group = await ctx.services.iam.getGroup(account, name);
+  await authorizeIam(ctx, action, { arn: group?.arn ?? iamArn.group(account, '/', name), label: `group ${name}`, context });
+  if (!group) throw noSuchGroup(name);
+  return group;
+}
+
+/** The owner key of a user's, group's or role's policies (the stored name, whatever case the caller used). */
+export function ownerOf(kind: PolicyOwner['kind'], entity: UserRecord | RoleRecord | GroupRecord): PolicyOwner {
   return { kind, accountId: entity.accountId, name: entity.name };
 }
 

@@ -20,6 +20,7 @@ export const shapes = {
   userName: { min: 1, max: 64, pattern: namePattern },
   existingUserName: { min: 1, max: 128, pattern: namePattern },
   roleName: { min: 1, max: 64, pattern: namePattern },
+  groupName: { min: 1, max: 128, pattern: namePattern },
   policyName: { min: 1, max: 128, pattern: namePattern },
   path: { min: 1, max: 512, pattern: '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)' },
   pathPrefix: { min: 1, max: 512, pattern: '\\u002F[\\u0021-\\u007F]*' },

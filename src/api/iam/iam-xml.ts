@@ -2,7 +2,7 @@
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_Types.html
 import { accountRootArn } from '../../core/arn.js';
 import { el, wrap } from '../../protocol/xml.js';
-import type { IamTag, ManagedPolicyRecord, PolicyVersionRecord, RoleRecord, UserRecord } from '../../storage/iam-store.js';
+import type { GroupRecord, IamTag, ManagedPolicyRecord, PolicyVersionRecord, RoleRecord, UserRecord } from '../../storage/iam-store.js';
 
 /** IAM writes times as ISO-8601 with whole seconds: 2025-01-15T10:00:00Z. */
 export function iamDate(ms: number): string {
@@ -31,6 +31,10 @@ function boundaryXml(arn: string | undefined): string {
 export function userXml(user: UserRecord, listing = false): string {
   return el('Path', user.path) + el('UserName', user.name) + el('UserId', user.userId) + el('Arn', user.arn) + el('CreateDate', iamDate(user.createdMs)) +
     (listing ? '' : boundaryXml(user.permissionsBoundaryArn) + tagsXml(user.tags));
+}
+
+export function groupXml(group: GroupRecord): string {
+  return el('Path', group.path) + el('GroupName', group.name) + el('GroupId', group.groupId) + el('Arn', group.arn) + el('CreateDate', iamDate(group.createdMs));
 }
 
 /** The account's root user as GetUser answers it: no path or name; the account id is its UserId. */

@@ -1,4 +1,4 @@
-// Inline policies of roles and users: Put/Get/List/Delete RolePolicy and UserPolicy.
+// Inline policies of roles, users and groups: Put/Get/List/Delete RolePolicy, UserPolicy and GroupPolicy.
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html
 import { S3Error } from '../../core/errors.js';
 import { limits } from '../../core/limits.js';
@@ -8,31 +8,32 @@ import type { PolicyOwner } from '../../storage/iam-store.js';
 import type { RequestContext } from '../context.js';
 import type { QueryAction } from '../query-api.js';
 import { checkDocument, countedBytes, fromStore } from './iam-errors.js';
-import { authorizedRole, authorizedUser, ownerOf } from './iam-entities.js';
+import { authorizedGroup, authorizedRole, authorizedUser, ownerOf } from './iam-entities.js';
 import { paginate, requiredString, shapes } from './iam-params.js';
 import { encodedDocument, pageTail, xmlList } from './iam-xml.js';
 
 type Kind = PolicyOwner['kind'];
 
 /** The request parameter and the response element that name the owner. */
-const ownerName = { user: 'UserName', role: 'RoleName' } as const;
-const actionNoun = { user: 'User', role: 'Role' } as const;
+const ownerName = { user: 'UserName', role: 'RoleName', group: 'GroupName' } as const;
+const actionNoun = { user: 'User', role: 'Role', group: 'Group' } as const;
 
 /** The owner named by UserName / RoleName, after authorizing `iam:<action>` on it. */
 async function authorizedOwner(ctx: RequestContext, params: QueryParams, kind: Kind, action: string): Promise<PolicyOwner> {
   if (kind === 'user') return ownerOf('user', await authorizedUser(ctx, action, requiredString(params, ownerName.user, shapes.existingUserName)));
+  if (kind === 'group') return ownerOf('group', await authorizedGroup(ctx, action, requiredString(params, ownerName.group, shapes.groupName)));
   return ownerOf('role', await authorizedRole(ctx, action, requiredString(params, ownerName.role, shapes.roleName)));
 }
 
 /**
  * IAM caps the sum of an entity's inline policies (whitespace not counted), not each document:
  * the new document plus every other inline policy of the owner must fit the quota (roles 10,240 bytes,
- * users 2,048).
+ * groups 5,120, users 2,048).
  */
 async function checkAggregateSize(ctx: RequestContext, owner: PolicyOwner, policyName: string, document: string): Promise<void> {
   const others = (await ctx.services.iam.listInlinePolicies(owner)).filter((p) => p.policyName.toLowerCase() !== policyName.toLowerCase());
   const total = others.reduce((sum, p) => sum + countedBytes(p.document), countedBytes(document));
-  const quota = owner.kind === 'user' ? limits.userInlinePoliciesBytesMax : limits.inlinePolicyBytesMax;
+  const quota = { user: limits.userInlinePoliciesBytesMax, group: limits.groupInlinePoliciesBytesMax, role: limits.inlinePolicyBytesMax }[owner.kind];
   if (total > quota) {
     throw new S3Error('LimitExceeded', `Maximum policy size of ${quota} bytes exceeded for ${owner.kind} ${owner.name}`);
   }
@@ -90,4 +91,8 @@ export const inlinePolicyActions: Record<string, QueryAction> = {
   GetUserPolicy: getPolicy('user'),
   ListUserPolicies: listPolicies('user'),
   DeleteUserPolicy: deletePolicy('user'),
+  PutGroupPolicy: putPolicy('group'),
+  GetGroupPolicy: getPolicy('group'),
+  ListGroupPolicies: listPolicies('group'),
+  DeleteGroupPolicy: deletePolicy('group'),
 };

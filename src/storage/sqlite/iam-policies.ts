@@ -14,6 +14,8 @@ interface VersionRow { policy_arn: string; version_id: string; document: string;
 
 const managedColumns = `p.*, (SELECT count(*) FROM iam_attachments a WHERE a.policy_arn = p.arn) AS attachments`;
 
+const ownerNoun = { user: 'User', role: 'Role', group: 'Group' } as const;
+
 function prepareStatements(db: Database.Database) {
   return {
     upsertInline: db.prepare(`INSERT INTO iam_inline_policies (owner_kind, account_id, owner_name, policy_name, document) VALUES (?, ?, ?, ?, ?)
@@ -148,7 +150,7 @@ export class SqliteIamPolicies {
     // Attaching again is a no-op on AWS, even for a principal at its quota.
     if (this.statements.selectAttachment.get(owner.kind, owner.accountId, owner.name, policyArn)) return;
     if ((this.statements.countAttachmentsOf.get(owner.kind, owner.accountId, owner.name) as number) >= limits.managedPoliciesPerPrincipalMax) {
-      throw new IamConflict('LimitExceeded', `Cannot exceed quota for PoliciesPer${owner.kind === 'user' ? 'User' : 'Role'}: ${limits.managedPoliciesPerPrincipalMax}`);
+      throw new IamConflict('LimitExceeded', `Cannot exceed quota for PoliciesPer${ownerNoun[owner.kind]}: ${limits.managedPoliciesPerPrincipalMax}`);
     }
     this.statements.insertAttachment.run(owner.kind, owner.accountId, owner.name, policyArn);
   }

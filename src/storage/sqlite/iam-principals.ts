@@ -1,8 +1,10 @@
 // IAM users and roles for the SQLite IamStore (rows, conflicts on delete, long-term access keys of users and root).
+// Groups live in iam-groups.ts; a user's memberships block its deletion and groups own policies too.
 import type Database from 'better-sqlite3';
 import { limits } from '../../core/limits.js';
 import { IamConflict, type LongTermKeySummary, type PolicyOwner, type RoleRecord, type RolePatch, type UserRecord } from '../iam-store.js';
 import type { AccessKeyRecord } from '../types.js';
+import type { SqliteIamGroups } from './iam-groups.js';
 
 interface UserRow { account_id: string; name: string; path: string; user_id: string; arn: string; created_ms: number; boundary_arn: string | null; tags: string }
 interface RoleRow { account_id: string; name: string; path: string; role_id: string; arn: string; created_ms: number; trust_policy: string; max_session_seconds: number; description: string | null; boundary_arn: string | null; tags: string }
@@ -34,7 +36,7 @@ function prepareStatements(db: Database.Database) {
 export class SqliteIamPrincipals {
   private readonly statements: ReturnType<typeof prepareStatements>;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, private readonly groups: SqliteIamGroups) {
     this.statements = prepareStatements(db);
   }
 
@@ -61,6 +63,7 @@ export class SqliteIamPrincipals {
     const owner: PolicyOwner = { kind: 'user', accountId, name: user.name };
     if (this.longTermKeysOf(accountId, user.arn).length > 0) throw new IamConflict('DeleteConflict', 'Cannot delete entity, must delete access keys first.');
     this.checkNoPolicies(owner);
+    if (this.groups.groupsOfUser(accountId, user.name).length > 0) throw new IamConflict('DeleteConflict', 'Cannot delete entity, must remove user from all groups first.');
     this.statements.deleteUser.run(accountId, name);
   }
 
@@ -95,6 +98,10 @@ export class SqliteIamPrincipals {
   }
 
   requireOwner(owner: PolicyOwner): void {
+    if (owner.kind === 'group') {
+      this.groups.require(owner.accountId, owner.name);
+      return;
+    }
     if (owner.kind === 'user' ? !this.getUser(owner.accountId, owner.name) : !this.getRole(owner.accountId, owner.name)) {
       throw new IamConflict('NoSuchEntity', `The ${owner.kind} with name ${owner.name} cannot be found.`);
     }

@@ -331,6 +331,26 @@ const migrations: readonly string[] = [
   CREATE INDEX deliveries_all_by_account ON deliveries (delivery_account, delivered_ms, id);
   CREATE INDEX deliveries_all_by_key ON deliveries (key, id);
   `,
+  // 7: IAM groups and their members (group policies use the owner_kind 'group' rows of the policy tables).
+  `
+  CREATE TABLE iam_groups (
+    account_id TEXT NOT NULL,
+    name TEXT NOT NULL COLLATE NOCASE,
+    path TEXT NOT NULL,
+    group_id TEXT NOT NULL UNIQUE,
+    arn TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (account_id, name)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE iam_group_members (
+    account_id TEXT NOT NULL,
+    group_name TEXT NOT NULL COLLATE NOCASE,
+    user_name TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (account_id, group_name, user_name)
+  ) WITHOUT ROWID;
+  CREATE INDEX iam_group_members_by_user ON iam_group_members (account_id, user_name);
+  `,
 ];
 
 export const schemaVersion = migrations.length;

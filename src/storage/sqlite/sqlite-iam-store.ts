@@ -3,15 +3,19 @@
 import type Database from 'better-sqlite3';
 import { limits } from '../../core/limits.js';
 import type {
-  AccessPointRecord, IamStore, InlinePolicyRecord, LongTermKeySummary, ManagedPolicyRecord, PolicyOwner, PolicyVersionRecord, RolePatch, RoleRecord, UserRecord,
+  AccessPointRecord, GroupRecord, IamStore, InlinePolicyRecord, LongTermKeySummary, ManagedPolicyRecord, PolicyOwner, PolicyVersionRecord, RolePatch, RoleRecord,
+  UserRecord,
 } from '../iam-store.js';
+import { IamConflict } from '../iam-store.js';
 import type { AccessKeyRecord } from '../types.js';
 import { SqliteAccessPoints } from './access-points.js';
+import { SqliteIamGroups } from './iam-groups.js';
 import { SqliteIamPolicies } from './iam-policies.js';
 import { SqliteIamPrincipals } from './iam-principals.js';
 
 export class SqliteIamStore implements IamStore {
   private readonly principals: SqliteIamPrincipals;
+  private readonly groups: SqliteIamGroups;
   private readonly policies: SqliteIamPolicies;
   private readonly accessPoints: SqliteAccessPoints;
   private readonly transaction: Database.Transaction<<T>(work: () => T) => T>;
@@ -20,7 +24,8 @@ export class SqliteIamStore implements IamStore {
 
   /** Times are given by the callers (records carry them). */
   constructor(db: Database.Database) {
-    this.principals = new SqliteIamPrincipals(db);
+    this.groups = new SqliteIamGroups(db);
+    this.principals = new SqliteIamPrincipals(db, this.groups);
     this.policies = new SqliteIamPolicies(db);
     this.accessPoints = new SqliteAccessPoints(db);
     this.transaction = db.transaction(<T>(work: () => T): T => work());
@@ -41,6 +46,27 @@ export class SqliteIamStore implements IamStore {
   async getUser(accountId: string, name: string): Promise<UserRecord | undefined> { return this.principals.getUser(accountId, name); }
   async listUsers(accountId: string, pathPrefix: string): Promise<UserRecord[]> { return this.principals.listUsers(accountId, pathPrefix); }
   async deleteUser(accountId: string, name: string): Promise<void> { this.write(() => this.principals.deleteUser(accountId, name)); }
+
+  async createGroup(group: GroupRecord): Promise<void> { this.write(() => this.groups.create(group)); }
+  async getGroup(accountId: string, name: string): Promise<GroupRecord | undefined> { return this.groups.get(accountId, name); }
+  async listGroups(accountId: string, pathPrefix: string): Promise<GroupRecord[]> { return this.groups.list(accountId, pathPrefix); }
+  async deleteGroup(accountId: string, name: string): Promise<void> { this.write(() => this.groups.delete(accountId, name)); }
+  async addUserToGroup(accountId: string, groupName: string, userName: string): Promise<void> {
+    this.write(() => this.groups.addMember(accountId, groupName, this.requireUser(accountId, userName).name));
+  }
+  async removeUserFromGroup(accountId: string, groupName: string, userName: string): Promise<void> {
+    this.write(() => this.groups.removeMember(accountId, groupName, this.requireUser(accountId, userName).name));
+  }
+  async listGroupMembers(accountId: string, groupName: string): Promise<UserRecord[]> {
+    return this.groups.memberNames(accountId, groupName).flatMap((name) => this.principals.getUser(accountId, name) ?? []);
+  }
+  async listGroupsForUser(accountId: string, userName: string): Promise<GroupRecord[]> { return this.groups.groupsOfUser(accountId, userName); }
+
+  private requireUser(accountId: string, name: string): UserRecord {
+    const user = this.principals.getUser(accountId, name);
+    if (!user) throw new IamConflict('NoSuchEntity', `The user with name ${name} cannot be found.`);
+    return user;
+  }
 
   async createRole(role: RoleRecord): Promise<void> { this.write(() => this.principals.createRole(role)); }
   async getRole(accountId: string, name: string): Promise<RoleRecord | undefined> { return this.principals.getRole(accountId, name); }

@@ -1,7 +1,9 @@
 // Shared records and helpers for the IamStore contract suite (uses only the IamStore interface).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { IamConflict, type IamStore, type ManagedPolicyRecord, type PolicyOwner, type RoleRecord, type UserRecord } from '../../../src/storage/iam-store.js';
+import {
+  IamConflict, type GroupRecord, type IamStore, type ManagedPolicyRecord, type PolicyOwner, type RoleRecord, type UserRecord,
+} from '../../../src/storage/iam-store.js';
 import type { AccessKeyRecord } from '../../../src/storage/types.js';
 
 export type OpenIamStore = () => Promise<{ store: IamStore; cleanup(): Promise<void> }>;
@@ -39,6 +41,10 @@ function uniqueId(prefix: string): string {
 
 export function userRecord(name: string, path = '/', accountId = accountA): UserRecord {
   return { accountId, name, path, userId: uniqueId('AIDA'), arn: `arn:aws:iam::${accountId}:user${path}${name}`, createdMs: t0, tags: [] };
+}
+
+export function groupRecord(name: string, path = '/', accountId = accountA): GroupRecord {
+  return { accountId, name, path, groupId: uniqueId('AGPA'), arn: `arn:aws:iam::${accountId}:group${path}${name}`, createdMs: t0 };
 }
 
 export function roleRecord(name: string, path = '/', accountId = accountA): RoleRecord {
@@ -83,6 +89,7 @@ export function rootKey(accessKeyId: string, accountId = accountA, createdMs = t
 
 export const userOwner = (name: string, accountId = accountA): PolicyOwner => ({ kind: 'user', accountId, name });
 export const roleOwner = (name: string, accountId = accountA): PolicyOwner => ({ kind: 'role', accountId, name });
+export const groupOwner = (name: string, accountId = accountA): PolicyOwner => ({ kind: 'group', accountId, name });
 
 /** Drops undefined fields so records compare equal however a store represents absence. */
 export function plain<T>(value: T): T {
