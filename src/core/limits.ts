@@ -144,6 +144,15 @@ export const limits = {
   streamHighWaterMarkBytes: 256 * KiB,
   /** GET bodies up to this size are read whole and written at once instead of streamed. */
   smallBodyBytesMax: 256 * KiB,
+  /** Bodies of at least this size have their MD5 / SHA-256 computed on a worker thread (protocol/off-thread-hash.ts). */
+  offThreadHashBytesMin: 8 * MiB,
+  /** Bytes handed to a hash worker in one message, and how many such batches one hash may have outstanding. */
+  offThreadHashBatchBytes: 512 * KiB,
+  offThreadHashBatchesInFlightMax: 4,
+  /** Hashes running off-thread at once (beyond this, bodies are hashed on the event loop): memory ≤ this × 2.5 MiB. */
+  offThreadHashesMax: 32,
+  /** Hash worker threads (fewer when the machine has fewer cores: one core is left to the event loop). */
+  hashWorkersMax: 4,
 
   // Storage.
   encryptionSegmentBytes: 64 * KiB,

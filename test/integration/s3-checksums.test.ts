@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import {
   GetObjectCommand, HeadObjectCommand, PutObjectCommand, type ChecksumAlgorithm, type S3Client,
 } from '@aws-sdk/client-s3';
+import { limits } from '../../src/core/limits.js';
 import type { TestServer } from '../helpers/server.js';
 import { serverWithBuckets, stopServerWithClient } from '../helpers/s3-fixture.js';
 import { expectS3Error } from '../helpers/s3-assert.js';
@@ -186,6 +187,31 @@ describe('conflicting and malformed integrity headers', () => {
     assert.equal(xmlField(raw.body, 'Code'), 'XAmzContentSHA256Mismatch');
     assert.equal(xmlField(raw.body, 'ClientComputedContentSHA256'), createHash('sha256').update(claimed).digest('hex'));
     await expectS3Error(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'sha-mismatch' })), { status: 404 });
+  });
+
+  // Bodies from limits.offThreadHashBytesMin up have MD5 and SHA-256 computed on a worker thread.
+  test('large bodies (hashed off the event loop): ETag is the MD5; wrong Content-MD5 or signed SHA-256 is refused and nothing stored', async () => {
+    const body = randomBytes(limits.offThreadHashBytesMin + 3 * 1024 * 1024 + 17);
+    const md5 = createHash('md5').update(body).digest();
+    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'large-md5', Body: body, ContentMD5: md5.toString('base64') }));
+    assert.equal(put.ETag, `"${md5.toString('hex')}"`);
+    assert.ok(Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'large-md5' }))).Body!.transformToByteArray()).equals(body));
+    await expectS3Error(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'large-md5-wrong', Body: body, ContentMD5: md5Base64(Buffer.from('other')) })), { code: 'BadDigest', status: 400 });
+    const signed = await rawRequest(server.endpoint, server.platform, {
+      method: 'PUT', path: `/${bucket}/large-sha`, body, payloadHash: createHash('sha256').update(body).digest('hex'),
+      headers: { 'content-length': String(body.length) },
+    });
+    assert.equal(signed.status, 200);
+    assert.equal(signed.headers['etag'], `"${md5.toString('hex')}"`);
+    const tampered = Buffer.from(body);
+    tampered[tampered.length - 1] ^= 1;
+    const mismatch = await rawRequest(server.endpoint, server.platform, {
+      method: 'PUT', path: `/${bucket}/large-sha-wrong`, body: tampered, payloadHash: createHash('sha256').update(body).digest('hex'),
+      headers: { 'content-length': String(body.length) },
+    });
+    assert.equal(mismatch.status, 400);
+    assert.equal(xmlField(mismatch.body, 'Code'), 'XAmzContentSHA256Mismatch');
+    for (const key of ['large-md5-wrong', 'large-sha-wrong']) await expectS3Error(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), { status: 404 });
   });
 
   test('UNSIGNED-PAYLOAD skips the body hash but still checks a checksum header', async () => {

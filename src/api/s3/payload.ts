@@ -1,6 +1,5 @@
 // Request payloads: decodes aws-chunked, enforces lengths and limits, verifies x-amz-content-sha256,
 // Content-MD5 and x-amz-checksum-* (header or trailer) while the bytes stream through.
-import { createHash, type Hash } from 'node:crypto';
 import { S3Error } from '../../core/errors.js';
 import { limits } from '../../core/limits.js';
 import type { ChecksumAlgorithm } from '../../storage/types.js';
@@ -8,6 +7,7 @@ import {
   algorithmFromHeaderName, checksumHeaderName, createHasher, isValidChecksumValue, parseAlgorithm, type Hasher,
 } from '../../protocol/checksums.js';
 import { AwsChunkedDecoder } from '../../protocol/aws-chunked.js';
+import { streamHash } from '../../protocol/off-thread-hash.js';
 import {
   ChunkSignatureChain, STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER,
 } from '../../protocol/sigv4.js';
@@ -124,9 +124,14 @@ export class Payload {
     return this.finished;
   }
 
+  /**
+   * The body's bytes, verified as they pass. MD5 and SHA-256 of a large body run on a worker thread
+   * (protocol/off-thread-hash.ts), which may ask this loop to wait; CRCs are cheap and stay here.
+   */
   async *chunks(): AsyncGenerator<Buffer> {
-    const sha256 = this.contentSha256 && /^[0-9a-f]{64}$/.test(this.contentSha256) ? createHash('sha256') : undefined;
-    const md5 = this.options.md5 || this.contentMd5 ? createHash('md5') : undefined;
+    const expectedBytes = this.declaredLengthBytes;
+    const sha256 = this.contentSha256 && /^[0-9a-f]{64}$/.test(this.contentSha256) ? streamHash('sha256', expectedBytes) : undefined;
+    const md5 = this.options.md5 || this.contentMd5 ? streamHash('md5', expectedBytes) : undefined;
     const checksum: Hasher | undefined = this.expectedChecksum ? createHasher(this.expectedChecksum.algorithm) : undefined;
     let decoder: AwsChunkedDecoder | undefined;
     let source: AsyncIterable<Buffer> = guardAborted(this.ctx.rawBody());
@@ -135,18 +140,26 @@ export class Payload {
       source = decoder.decode(source);
     }
     let sizeBytes = 0;
-    for await (const chunk of source) {
-      sizeBytes += chunk.length;
-      if (sizeBytes > this.options.sizeBytesMax) {
-        throw new S3Error('EntityTooLarge', undefined, { MaxSizeAllowed: this.options.sizeBytesMax });
+    try {
+      for await (const chunk of source) {
+        sizeBytes += chunk.length;
+        if (sizeBytes > this.options.sizeBytesMax) {
+          throw new S3Error('EntityTooLarge', undefined, { MaxSizeAllowed: this.options.sizeBytesMax });
+        }
+        const shaWait = sha256?.update(chunk);
+        const md5Wait = md5?.update(chunk);
+        checksum?.update(chunk);
+        yield chunk;
+        if (shaWait) await shaWait;
+        if (md5Wait) await md5Wait;
       }
-      sha256?.update(chunk);
-      md5?.update(chunk);
-      checksum?.update(chunk);
-      yield chunk;
+      if (this.declaredLengthBytes !== undefined && sizeBytes !== this.declaredLengthBytes) throw new S3Error('IncompleteBody');
+      const [sha256Hex, md5Digest] = await Promise.all([sha256?.digest().then((d) => d.toString('hex')), md5?.digest()]);
+      this.finished = this.verify(sizeBytes, sha256Hex, md5Digest, checksum, decoder);
+    } finally {
+      sha256?.close();
+      md5?.close();
     }
-    if (this.declaredLengthBytes !== undefined && sizeBytes !== this.declaredLengthBytes) throw new S3Error('IncompleteBody');
-    this.finished = this.verify(sizeBytes, sha256, md5, checksum, decoder);
   }
 
   private chunkedDecoder(): AwsChunkedDecoder {
@@ -161,11 +174,10 @@ export class Payload {
     });
   }
 
-  private verify(sizeBytes: number, sha256: Hash | undefined, md5: Hash | undefined, checksum: Hasher | undefined, decoder: AwsChunkedDecoder | undefined): PayloadResult {
-    if (sha256 && sha256.digest('hex') !== this.contentSha256) {
+  private verify(sizeBytes: number, sha256Hex: string | undefined, md5Digest: Buffer | undefined, checksum: Hasher | undefined, decoder: AwsChunkedDecoder | undefined): PayloadResult {
+    if (sha256Hex !== undefined && sha256Hex !== this.contentSha256) {
       throw new S3Error('XAmzContentSHA256Mismatch', undefined, { ClientComputedContentSHA256: this.contentSha256 });
     }
-    const md5Digest = md5?.digest();
     if (this.contentMd5 && md5Digest && !this.contentMd5.equals(md5Digest)) {
       throw new S3Error('BadDigest', undefined, { ExpectedDigest: this.contentMd5.toString('hex'), CalculatedDigest: md5Digest.toString('base64') });
     }
