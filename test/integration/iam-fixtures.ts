@@ -2,10 +2,29 @@
 import assert from 'node:assert/strict';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { Credentials } from '../helpers/server.js';
+import { startTestServer, type Credentials, type TestServer } from '../helpers/server.js';
 
 export function iamClient(endpoint: string, credentials: Credentials): IAMClient {
   return new IAMClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+}
+
+/** A test server, a fresh account in it, its root credentials and an IAM client signed with them. */
+export interface ServerWithIamAccount {
+  server: TestServer;
+  accountId: string;
+  root: Credentials;
+  iam: IAMClient;
+}
+
+export async function serverWithIamAccount(name: string): Promise<ServerWithIamAccount> {
+  const server = await startTestServer();
+  const account = await server.createAccount(name);
+  return { server, accountId: account.accountId, root: account, iam: iamClient(server.endpoint, account) };
+}
+
+export async function stopServerWithIamAccount({ server, iam }: ServerWithIamAccount): Promise<void> {
+  iam.destroy();
+  await server.stop();
 }
 
 export function stsClient(endpoint: string, credentials: Credentials): STSClient {

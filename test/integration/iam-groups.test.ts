@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { adminCall } from '../../src/cli/admin-client.js';
-import { startTestServer, type Credentials, type TestServer } from '../helpers/server.js';
+import type { Credentials, TestServer } from '../helpers/server.js';
 import { s3Client } from '../helpers/s3-client.js';
-import { allow, iamClient, policy, rejectsAws } from './iam-fixtures.js';
+import { allow, iamClient, policy, rejectsAws, serverWithIamAccount, stopServerWithIamAccount } from './iam-fixtures.js';
 
 describe('IAM groups through the AWS SDK', () => {
   let server: TestServer;
@@ -20,17 +20,8 @@ describe('IAM groups through the AWS SDK', () => {
   let root: Credentials;
   let iam: IAMClient;
 
-  before(async () => {
-    server = await startTestServer();
-    const account = await server.createAccount('iam-groups');
-    accountId = account.accountId;
-    root = account;
-    iam = iamClient(server.endpoint, root);
-  });
-  after(async () => {
-    iam.destroy();
-    await server.stop();
-  });
+  before(async () => ({ server, accountId, root, iam } = await serverWithIamAccount('iam-groups')));
+  after(() => stopServerWithIamAccount({ server, accountId, root, iam }));
 
   test('CreateGroup, GetGroup with its members, ListGroups by path, ListGroupsForUser; names in any letter case', async () => {
     const created = (await iam.send(new CreateGroupCommand({ GroupName: 'Editors', Path: '/media/' }))).Group!;

@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { startTestServer, type Credentials, type TestServer } from '../helpers/server.js';
+import type { Credentials, TestServer } from '../helpers/server.js';
 import { s3Client } from '../helpers/s3-client.js';
-import { allow, iamClient, policy, rejectsAws, stsClient, trustAccount } from './iam-fixtures.js';
+import { allow, iamClient, policy, rejectsAws, serverWithIamAccount, stopServerWithIamAccount, stsClient, trustAccount } from './iam-fixtures.js';
 
 describe('IAM through the AWS SDK', () => {
   let server: TestServer;
@@ -19,17 +19,8 @@ describe('IAM through the AWS SDK', () => {
   let root: Credentials;
   let iam: IAMClient;
 
-  before(async () => {
-    server = await startTestServer();
-    const account = await server.createAccount('iam-tests');
-    accountId = account.accountId;
-    root = account;
-    iam = iamClient(server.endpoint, root);
-  });
-  after(async () => {
-    iam.destroy();
-    await server.stop();
-  });
+  before(async () => ({ server, accountId, root, iam } = await serverWithIamAccount('iam-tests')));
+  after(() => stopServerWithIamAccount({ server, accountId, root, iam }));
 
   /** Creates a user with a key; returns the key and a client signed with it. */
   async function userWithKey(name: string): Promise<{ key: Credentials; client: IAMClient }> {
