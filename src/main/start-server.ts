@@ -146,10 +146,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   platformInfo.endpoint = endpoint;
   await delivery.start();
 
-  const portal = options.portalPort === undefined ? undefined : await startPortal({
-    host: options.host ?? '127.0.0.1', port: options.portalPort, api: jsonApi, users: stores.portal, statuses: delivery.validation,
-    clock, log, bootstrapOperatorHash: await meta.getSetting(operatorPasswordSetting),
-  });
+  /** Stops the AWS endpoint and everything behind it (the portal is closed first by close()). */
+  async function closeCore(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await delivery.stop();
+    await collector.stop();
+    await stores.close();
+  }
+
+  let portal: PortalServer | undefined;
+  try {
+    portal = options.portalPort === undefined ? undefined : await startPortal({
+      host: options.host ?? '127.0.0.1', port: options.portalPort, api: jsonApi, users: stores.portal, statuses: delivery.validation,
+      clock, log, bootstrapOperatorHash: await meta.getSetting(operatorPasswordSetting),
+    });
+  } catch (error) {
+    // A portal port in use must not leave a half-started server answering on the AWS port.
+    await closeCore();
+    throw error;
+  }
 
   return {
     endpoint,
@@ -162,13 +180,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(portal ? { portal, portalPort: portal.port, portalUrl: portal.url } : {}),
     async close() {
       await portal?.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await delivery.stop();
-      await collector.stop();
-      await stores.close();
+      await closeCore();
     },
   };
 }

@@ -48,7 +48,8 @@ class HashWorker {
   broken = false;
 
   constructor() {
-    this.worker = new Worker(new URL('./hash-worker.js', import.meta.url));
+    // Not the parent's flags: an `--input-type` or `--eval` there would stop the worker from loading its file.
+    this.worker = new Worker(new URL('./hash-worker.js', import.meta.url), { execArgv: [] });
     this.worker.on('message', (reply: HashReply) => this.hashes.get(reply.id)?.onReply(reply));
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`hash worker exited with code ${code}`)));

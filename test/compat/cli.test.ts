@@ -189,7 +189,12 @@ describe('s3push CLI', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
+    // serve with its portal port taken: one line and an exit, not an AWS endpoint left running without a portal.
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const busyPort = (busy.address() as AddressInfo).port;
     const failures: [string[], RegExp, Record<string, string>?][] = [
+      [['serve', '--data', join(work, 'serve-data'), '--port', '0', '--portal-port', String(busyPort), '--quiet'], /^s3push: listen EADDRINUSE: address already in use 127\.0\.0\.1:\d+$/],
       [['deliveries', 'list', '--endpoint', `http://127.0.0.1:${closedPort}`], /^s3push: no s3push server at http:\/\/127\.0\.0\.1:\d+/],
       [['onboard', 'list'], /^s3push: cannot read platform credentials in \/nonexistent\/s3push-data/, { S3PUSH_DATA: '/nonexistent/s3push-data' }],
       [['onboard', 'approve', 'onb-doesnotexist'], /^s3push: NotFound: No onboarding request onb-doesnotexist\.$/],
@@ -208,5 +213,6 @@ describe('s3push CLI', () => {
     ];
     const lines = await Promise.all(failures.map(([args, , env]) => fails(args, env)));
     failures.forEach(([args, pattern], i) => assert.match(lines[i]!, pattern, `s3push ${args.join(' ')}`));
+    await new Promise<void>((r) => busy.close(() => r()));
   });
 });

@@ -3,7 +3,9 @@
 // its caller to wait when batches pile up; closed and finished hashes give their slots back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { limits } from '../../src/core/limits.js';
 import { hashesOffThread, streamHash, type HashAlgorithmName, type StreamHash } from '../../src/protocol/off-thread-hash.js';
 
@@ -63,4 +65,15 @@ test(`more concurrent hashes than ${limits.offThreadHashesMax} off-thread slots:
   abandoned.close();
   abandoned.close();
   assert.equal(hashesOffThread(), 0);
+});
+
+test('workers start whatever flags the process was started with (here --input-type=module -e, as the s3-tests runbook starts the server)', async () => {
+  const module = new URL('../../src/protocol/off-thread-hash.js', import.meta.url).href;
+  const script = `const { streamHash } = await import(${JSON.stringify(module)});
+    const hash = streamHash('md5', ${limits.offThreadHashBytesMin});
+    const wait = hash.update(Buffer.alloc(${limits.offThreadHashBytesMin}, 7));
+    if (wait) await wait;
+    process.stdout.write((await hash.digest()).toString('hex'));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+  assert.equal(stdout, createHash('md5').update(Buffer.alloc(limits.offThreadHashBytesMin, 7)).digest('hex'));
 });

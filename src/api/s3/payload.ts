@@ -146,12 +146,13 @@ export class Payload {
         if (sizeBytes > this.options.sizeBytesMax) {
           throw new S3Error('EntityTooLarge', undefined, { MaxSizeAllowed: this.options.sizeBytesMax });
         }
-        const shaWait = sha256?.update(chunk);
-        const md5Wait = md5?.update(chunk);
+        const waits = [sha256?.update(chunk), md5?.update(chunk)].filter((wait) => wait !== undefined);
+        // Awaited after the yield; a hash worker that fails meanwhile must not be an unhandled rejection.
+        const pending = waits.length > 0 ? Promise.all(waits) : undefined;
+        pending?.catch(() => undefined);
         checksum?.update(chunk);
         yield chunk;
-        if (shaWait) await shaWait;
-        if (md5Wait) await md5Wait;
+        if (pending) await pending;
       }
       if (this.declaredLengthBytes !== undefined && sizeBytes !== this.declaredLengthBytes) throw new S3Error('IncompleteBody');
       const [sha256Hex, md5Digest] = await Promise.all([sha256?.digest().then((d) => d.toString('hex')), md5?.digest()]);
