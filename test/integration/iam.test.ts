@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {
   CreateAccessKeyCommand, CreatePolicyCommand, CreateRoleCommand, CreateUserCommand, DeleteAccessKeyCommand, DeleteRoleCommand,
   DeleteRolePolicyCommand, DeleteUserCommand, DeleteUserPolicyCommand, GetRoleCommand, GetRolePolicyCommand, GetUserCommand, ListAccessKeysCommand, ListRolePoliciesCommand,
-  ListRolesCommand, ListUsersCommand, PutRolePolicyCommand, PutUserPolicyCommand, UpdateAccessKeyCommand, UpdateAssumeRolePolicyCommand,
+  ListOpenIDConnectProvidersCommand, ListRolesCommand, ListUsersCommand, PutRolePolicyCommand, PutUserPolicyCommand, UpdateAccessKeyCommand, UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand, type IAMClient,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -285,5 +285,12 @@ describe('IAM through the AWS SDK', () => {
       await iam.send(new PutRolePolicyCommand({ RoleName: 'quota-role', PolicyName: 'spaced', PolicyDocument: spaced }));
       assert.deepEqual((await iam.send(new ListRolePoliciesCommand({ RoleName: 'quota-role' }))).PolicyNames, ['one', 'spaced']);
     });
+  });
+
+  test('ListOpenIDConnectProviders: an empty list (none can be created), authorized like any IAM action', async () => {
+    assert.deepEqual((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList, []);
+    const { client } = await userWithKey('oidc-lister');
+    await rejectsAws(client.send(new ListOpenIDConnectProvidersCommand({})), 'AccessDenied', 403, /iam:ListOpenIDConnectProviders/);
+    client.destroy();
   });
 });

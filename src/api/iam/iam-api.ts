@@ -6,6 +6,7 @@ import { createAccessKey, deleteAccessKey, listAccessKeys, updateAccessKey } fro
 import { attachmentActions } from './attachments.js';
 import { groupActions } from './groups.js';
 import { inlinePolicyActions } from './inline-policies.js';
+import { listOpenIdConnectProviders } from './oidc-providers.js';
 import {
   createPolicy, createPolicyVersion, deletePolicy, deletePolicyVersion, getPolicy, getPolicyVersion, listPolicies,
   listPolicyVersions, setDefaultPolicyVersion,
@@ -50,5 +51,7 @@ export const iamApi: QueryApi = {
     SetDefaultPolicyVersion: setDefaultPolicyVersion,
 
     ...attachmentActions,
+
+    ListOpenIDConnectProviders: listOpenIdConnectProviders,
   },
 };
