@@ -7,6 +7,7 @@ import { authorize, accessDeniedMessage, type Decision } from '../../iam/authori
 import { s3AuthorizeInput, s3ResourceArn, type S3Target } from '../../iam/s3-authorization.js';
 import { requestConditionContext, type ConditionContext } from '../condition-context.js';
 import { header, type RequestContext } from '../context.js';
+import type { MetaStore } from '../../storage/meta-store.js';
 import type { BucketAccess } from './bucket-access.js';
 
 export interface S3AuthorizationRequest {
@@ -74,12 +75,14 @@ export interface ObjectFacts {
  * when a resource policy mentions s3:ExistingObjectTag, its owner and ACL when the bucket takes ACLs and
  * `aclFacts` is set. Read only when needed (it costs a query).
  */
-export async function objectFacts(ctx: RequestContext, access: BucketAccess, key: string, versionId: string | undefined, aclFacts = true): Promise<ObjectFacts> {
+export async function objectFacts(
+  meta: MetaStore, access: Pick<BucketAccess, 'bucket' | 'accessPoint'>, key: string, versionId: string | undefined, aclFacts = true,
+): Promise<ObjectFacts> {
   const mentions = (text: string | undefined) => text !== undefined && text.includes('ExistingObjectTag');
   const wantTags = mentions(access.bucket.policy) || mentions(access.accessPoint?.policy);
   const wantAcl = aclFacts && aclsEnabled(access.bucket);
   if (!wantTags && !wantAcl) return {};
-  const version = await ctx.services.meta.getObjectVersion(access.bucket.name, key, versionId);
+  const version = await meta.getObjectVersion(access.bucket.name, key, versionId);
   if (!version || version.isDeleteMarker) return {};
   return {
     ...(wantTags ? { context: Object.fromEntries(version.tags.map((tag) => [`s3:ExistingObjectTag/${tag.key}`, tag.value])) } : {}),

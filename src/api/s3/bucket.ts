@@ -13,6 +13,7 @@ import { accountRecord, createBucketAcl } from './acl.js';
 import { hasGrantHeaders } from './acl-grants.js';
 import { ownerXml } from './owner.js';
 import type { BucketAccess } from './bucket-access.js';
+import { decodeContinuationToken, encodeContinuationToken } from './continuation-token.js';
 
 const reservedSuffixes = ['-s3alias', '--ol-s3', '--x-s3', '.mrap', '--table-s3'];
 const reservedPrefixes = ['xn--', 'sthree-', 'amzn-s3-demo-'];
@@ -126,7 +127,7 @@ export async function listBuckets(ctx: RequestContext): Promise<ApiResponse> {
   }
   const maxBuckets = parseMaxBuckets(ctx.query.get('max-buckets'));
   const token = ctx.query.get('continuation-token') || undefined;
-  const after = token === undefined ? undefined : decodeBucketToken(token);
+  const after = token === undefined ? undefined : decodeContinuationToken('buckets', token);
   const matching = (await ctx.services.meta.listBuckets(accountId))
     .filter((b) => b.name.startsWith(prefix) && (region === undefined || b.region === region) && (after === undefined || b.name > after));
   const page = matching.slice(0, maxBuckets ?? matching.length);
@@ -134,7 +135,7 @@ export async function listBuckets(ctx: RequestContext): Promise<ApiResponse> {
   const entries = page.map(bucketXml).join('');
   const owner = await ownerXml(ctx, accountId);
   return xmlResponse(xmlDocument('ListAllMyBucketsResult',
-    owner + wrap('Buckets', entries) + (next ? el('ContinuationToken', encodeBucketToken(next.name)) : '') + (prefix ? el('Prefix', prefix) : '')));
+    owner + wrap('Buckets', entries) + (next ? el('ContinuationToken', encodeContinuationToken('buckets', next.name)) : '') + (prefix ? el('Prefix', prefix) : '')));
 }
 
 function bucketXml(b: BucketRecord): string {
@@ -148,19 +149,6 @@ function parseMaxBuckets(value: string | null): number | undefined {
     throw new S3Error('InvalidArgument', 'Argument max-buckets must be an integer between 1 and 10000', { ArgumentName: 'max-buckets', ArgumentValue: value });
   }
   return Number(value);
-}
-
-/** Continuation tokens are opaque to clients; ours carry the last bucket name returned. */
-function encodeBucketToken(lastName: string): string {
-  return Buffer.from('b:' + lastName).toString('base64url');
-}
-
-function decodeBucketToken(token: string): string {
-  const text = Buffer.from(token, 'base64url').toString('utf8');
-  if (!text.startsWith('b:') || Buffer.from(text).toString('base64url') !== token) {
-    throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
-  }
-  return text.slice(2);
 }
 
 export function getBucketLocation(_ctx: RequestContext, access: BucketAccess): ApiResponse {

@@ -80,7 +80,7 @@ async function authorizeOperation(ctx: RequestContext, op: Exclude<S3Operation, 
   const versionId = ctx.query.get('versionId') ?? undefined;
   const createsObject = creatingOperations.has(op.kind);
   const scopes = actions.map((action) => aclScopeOf(action, true, createsObject));
-  const facts = await objectFacts(ctx, access, key, versionId, scopes.includes('object'));
+  const facts = await objectFacts(ctx.services.meta, access, key, versionId, scopes.includes('object'));
   const upload = scopes.includes('upload') ? await uploadFacts(ctx, access, key) : undefined;
   for (const action of actions) {
     const request: S3AuthorizationRequest = {

@@ -10,6 +10,7 @@ import { xmlResponse, type ApiResponse, type RequestContext } from '../context.j
 import type { BucketAccess } from './bucket-access.js';
 import { quoteEtag } from './object-headers.js';
 import { ownerXml } from './owner.js';
+import { decodeContinuationToken, encodeContinuationToken } from './continuation-token.js';
 
 /** S3 reads max-keys as a signed 32-bit integer; anything else is InvalidArgument. */
 const int32Max = 2 ** 31 - 1;
@@ -81,7 +82,7 @@ export async function listObjectsV2(ctx: RequestContext, access: BucketAccess): 
   const token = ctx.query.get('continuation-token');
   const startAfter = ctx.query.get('start-after');
   let after = startAfter ?? undefined;
-  if (token !== null) after = decodeContinuationToken(token);
+  if (token !== null) after = decodeContinuationToken('objects', token);
   const page = await ctx.services.meta.listObjects(access.bucket.name, { prefix, delimiter, after, maxKeys });
   const fetchOwner = ctx.query.get('fetch-owner') === 'true';
   const body =
@@ -89,7 +90,7 @@ export async function listObjectsV2(ctx: RequestContext, access: BucketAccess): 
     el('MaxKeys', maxKeys) + element + el('KeyCount', page.objects.length + page.commonPrefixes.length) +
     el('IsTruncated', page.isTruncated) +
     (token !== null ? el('ContinuationToken', token) : '') +
-    (page.isTruncated && page.lastReturned !== undefined ? el('NextContinuationToken', encodeContinuationToken(page.lastReturned)) : '') +
+    (page.isTruncated && page.lastReturned !== undefined ? el('NextContinuationToken', encodeContinuationToken('objects', page.lastReturned)) : '') +
     (startAfter !== null ? el('StartAfter', encode(startAfter)) : '') +
     (await contentsXml(ctx, access.bucket, page.objects, encode, fetchOwner)) + commonPrefixesXml(page.commonPrefixes, encode);
   return xmlResponse(xmlDocument('ListBucketResult', body));
@@ -107,17 +108,4 @@ export async function listObjects(ctx: RequestContext, access: BucketAccess): Pr
     el('MaxKeys', maxKeys) + (delimiter ? el('Delimiter', encode(delimiter)) : '') + element + el('IsTruncated', page.isTruncated) +
     (await contentsXml(ctx, access.bucket, page.objects, encode, true)) + commonPrefixesXml(page.commonPrefixes, encode);
   return xmlResponse(xmlDocument('ListBucketResult', body));
-}
-
-/** Continuation tokens are opaque to clients; ours carry the last key returned. */
-function encodeContinuationToken(lastKey: string): string {
-  return Buffer.from('1:' + lastKey).toString('base64url');
-}
-
-function decodeContinuationToken(token: string): string {
-  const text = Buffer.from(token, 'base64url').toString('utf8');
-  if (!text.startsWith('1:') || Buffer.from(text).toString('base64url') !== token) {
-    throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
-  }
-  return text.slice(2);
 }

@@ -146,9 +146,10 @@ export class Payload {
         if (sizeBytes > this.options.sizeBytesMax) {
           throw new S3Error('EntityTooLarge', undefined, { MaxSizeAllowed: this.options.sizeBytesMax });
         }
-        const waits = [sha256?.update(chunk), md5?.update(chunk)].filter((wait) => wait !== undefined);
+        const shaWait = sha256?.update(chunk);
+        const md5Wait = md5?.update(chunk);
+        const pending = shaWait && md5Wait ? Promise.all([shaWait, md5Wait]) : (shaWait ?? md5Wait);
         // Awaited after the yield; a hash worker that fails meanwhile must not be an unhandled rejection.
-        const pending = waits.length > 0 ? Promise.all(waits) : undefined;
         pending?.catch(() => undefined);
         checksum?.update(chunk);
         yield chunk;

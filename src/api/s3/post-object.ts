@@ -63,7 +63,7 @@ export async function postObject(ctx: RequestContext, access: BucketAccess): Pro
   const storageClass = readStorageClass(formCtx);
   // As for PutObject (handle-s3.ts): s3:PutObject, plus s3:PutObjectTagging with tags.
   // The form creates the object: the bucket's policy and ACL decide, tags included.
-  const { context } = await objectFacts(formCtx, access, key, undefined, false);
+  const { context } = await objectFacts(formCtx.services.meta, access, key, undefined, false);
   for (const action of tags.length > 0 ? ['s3:PutObject', 's3:PutObjectTagging'] : ['s3:PutObject']) {
     await authorizeS3(formCtx, access, { action, key, createsObject: true, ...(context ? { context } : {}) });
   }

@@ -20,7 +20,6 @@ export interface ValidationSink {
  * that stores the changes, so a crash loses neither.
  */
 export type StatusEffects = (records: DeliveryRecord[]) => Promise<WebhookDelivery[]>;
-export const noStatusEffects: StatusEffects = async () => [];
 
 const partnerCacheTtlMs = 1_000;
 
@@ -38,7 +37,7 @@ export class IngestConsumer {
   constructor(
     private readonly context: DeliveryContext,
     private readonly validation: ValidationSink,
-    private readonly effects: StatusEffects = noStatusEffects,
+    private readonly effects: StatusEffects,
   ) {}
 
   async start(): Promise<void> {

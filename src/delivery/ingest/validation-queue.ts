@@ -6,7 +6,7 @@ import { limits } from '../../core/limits.js';
 import { issue } from '../validators/error-catalogue.js';
 import type { DeliveryIssue, DeliveryRecord, ValidationOutcome } from '../../storage/delivery-store.js';
 import type { DeliveryContext } from '../delivery-context.js';
-import { noStatusEffects, type StatusEffects, type ValidationSink } from './ingest-consumer.js';
+import type { StatusEffects, ValidationSink } from './ingest-consumer.js';
 
 export interface ValidationVerdict {
   validations: ValidationOutcome[];
@@ -31,7 +31,7 @@ export class ValidationQueue implements ValidationSink {
   constructor(
     private readonly context: DeliveryContext,
     private readonly validate: DeliveryValidator,
-    private readonly effects: StatusEffects = noStatusEffects,
+    private readonly effects: StatusEffects,
     private readonly concurrency: number = limits.ingestValidationConcurrency,
     private readonly deadlineMs: number = limits.validatorTimeoutMs,
   ) {}

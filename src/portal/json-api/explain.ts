@@ -1,9 +1,9 @@
 // `s3push explain` behind the admin API: re-runs the authorization decision for a principal, action and
 // resource (S3 bucket/object or access point ARN) and returns the decision, deciding statements and a narrative.
+import { objectFacts } from '../../api/s3/authorize-s3.js';
 import { S3Error } from '../../core/errors.js';
 import { parseArn } from '../../core/arn.js';
 import { authorize, explainDecision } from '../../iam/authorize.js';
-import { aclsEnabled } from '../../iam/acl-permissions.js';
 import { anonymousPrincipal, type Principal } from '../../iam/principal.js';
 import { s3AuthorizeInput, type S3Target } from '../../iam/s3-authorization.js';
 import type { JsonContext } from './json-context.js';
@@ -70,10 +70,12 @@ export async function explainAccess(app: JsonContext, request: ExplainRequest): 
   const target = await targetFromArn(app, request.resource);
   const callerPolicies = await app.services.identityPolicies.forPrincipal(principal);
   const nowMs = app.services.clock.nowMs();
-  const objectContext = await existingObjectFacts(app, target, request.context?.['s3:versionid']);
+  // As requests are decided: an object action sees the existing version's owner, ACL and tags (--context wins).
+  const facts = target.key === undefined ? {} : await objectFacts(app.services.meta, target, target.key, request.context?.['s3:versionid']);
+  target.object = facts.object;
   const context = {
     'aws:CurrentTime': new Date(nowMs).toISOString(), 'aws:EpochTime': String(Math.floor(nowMs / 1000)), 'aws:SecureTransport': 'false',
-    ...objectContext, ...request.context,
+    ...facts.context, ...request.context,
   };
   const input = s3AuthorizeInput(principal, callerPolicies, request.action, target, context, app.services.policyCache);
   const decision = authorize(input);
@@ -86,15 +88,3 @@ export async function explainAccess(app: JsonContext, request: ExplainRequest): 
   };
 }
 
-/**
- * As the S3 request path does: an object action on an existing version is decided with that version's owner
- * and ACL (buckets that take ACLs) and its tags as s3:ExistingObjectTag/<k>; the caller's --context wins.
- * Sets target.object; returns the tag condition keys.
- */
-async function existingObjectFacts(app: JsonContext, target: S3Target, versionId: string | undefined): Promise<Record<string, string>> {
-  if (target.key === undefined) return {};
-  const version = await app.services.meta.getObjectVersion(target.bucket.name, target.key, versionId);
-  if (!version || version.isDeleteMarker) return {};
-  if (aclsEnabled(target.bucket)) target.object = { ownerAccountId: version.ownerAccountId, acl: version.acl };
-  return Object.fromEntries(version.tags.map((tag) => [`s3:ExistingObjectTag/${tag.key}`, tag.value]));
-}

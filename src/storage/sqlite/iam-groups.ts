@@ -17,7 +17,6 @@ function prepareStatements(db: Database.Database) {
     selectMemberNames: db.prepare('SELECT user_name FROM iam_group_members WHERE account_id = ? AND group_name = ? ORDER BY user_name').pluck(),
     selectGroupsOfUser: db.prepare(`SELECT g.* FROM iam_group_members m JOIN iam_groups g ON g.account_id = m.account_id AND g.name = m.group_name
       WHERE m.account_id = ? AND m.user_name = ? ORDER BY g.name`),
-    countGroupsOfUser: db.prepare('SELECT count(*) FROM iam_group_members WHERE account_id = ? AND user_name = ?').pluck(),
     countMembers: db.prepare('SELECT count(*) FROM iam_group_members WHERE account_id = ? AND group_name = ?').pluck(),
     countInline: db.prepare("SELECT count(*) FROM iam_inline_policies WHERE owner_kind = 'group' AND account_id = ? AND owner_name = ?").pluck(),
     countAttached: db.prepare("SELECT count(*) FROM iam_attachments WHERE owner_kind = 'group' AND account_id = ? AND owner_name = ?").pluck(),
@@ -60,8 +59,8 @@ export class SqliteIamGroups {
   /** The caller checked that the user exists; `userName` is its stored spelling. */
   addMember(accountId: string, groupName: string, userName: string): void {
     const group = this.require(accountId, groupName);
-    const member = this.groupsOfUser(accountId, userName).some((g) => g.groupId === group.groupId);
-    if (!member && (this.statements.countGroupsOfUser.get(accountId, userName) as number) >= limits.groupsPerUserMax) {
+    const groups = this.groupsOfUser(accountId, userName);
+    if (!groups.some((g) => g.groupId === group.groupId) && groups.length >= limits.groupsPerUserMax) {
       throw new IamConflict('LimitExceeded', `Cannot exceed quota for GroupsPerUser: ${limits.groupsPerUserMax}`);
     }
     this.statements.insertMember.run(accountId, group.name, userName);
