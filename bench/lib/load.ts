@@ -29,6 +29,32 @@ export interface LoadResult {
   clientCpuUsPerOp: number;
 }
 
+/** The runs of one table cell: rates, latencies and CPU per operation of each run that completed something. */
+export interface LoadSamples {
+  rates: number[];
+  p50: number[];
+  p99: number[];
+  serverCpu: number[];
+  clientCpu: number[];
+  errors: number;
+  firstError?: string;
+}
+
+/** Adds one run's result to the cell `id` of `samples`. */
+export function recordLoad(samples: Map<string, LoadSamples>, id: string, result: LoadResult): void {
+  let entry = samples.get(id);
+  if (!entry) samples.set(id, entry = { rates: [], p50: [], p99: [], serverCpu: [], clientCpu: [], errors: 0 });
+  if (result.ops > 0) {
+    entry.rates.push(result.opsPerSecond);
+    entry.p50.push(result.p50Ms);
+    entry.p99.push(result.p99Ms);
+    if (result.serverCpuUsPerOp !== undefined) entry.serverCpu.push(result.serverCpuUsPerOp);
+    entry.clientCpu.push(result.clientCpuUsPerOp);
+  }
+  entry.errors += result.errors;
+  if (result.firstError) entry.firstError ??= result.firstError;
+}
+
 /** `op(worker, index)` performs one operation; it throws on failure. */
 export async function runLoad(options: LoadOptions, op: (worker: number, index: number) => Promise<void>): Promise<LoadResult> {
   const { concurrency, durationMs, opsMax } = options;

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext, Scenario, ScenarioOutcome } from '../lib/context.js';
 import { runCommand } from '../lib/processes.js';
-import { runLoad } from '../lib/load.js';
+import { recordLoad, runLoad, type LoadSamples } from '../lib/load.js';
 import { KiB, sizeLabel, withServer } from '../lib/measure.js';
 import { FlowUnavailable, setUpPartner } from '../lib/partner-setup.js';
 import { RawPool } from '../lib/raw-http.js';
@@ -60,7 +60,7 @@ export const authorizationOverhead: Scenario = {
       if (!row) rows.set(id, row = new RowBuilder(workload, client, 'ops/s'));
       return row;
     };
-    const samples = new Map<string, { rates: number[]; p50: number[]; p99: number[]; serverCpu: number[]; clientCpu: number[]; firstError?: string }>();
+    const samples = new Map<string, LoadSamples>();
     let pending: string | undefined;
     await withServer(ctx, 's3push', async (server: RunningServer) => {
       let setup;
@@ -95,17 +95,7 @@ export const authorizationOverhead: Scenario = {
                       if (op === 'PUT') await sdks[i]!.s3.send(new PutObjectCommand({ Bucket: p.bucket, Key, Body: body }));
                       else await (await sdks[i]!.s3.send(new GetObjectCommand({ Bucket: p.bucket, Key }))).Body!.transformToByteArray();
                     });
-                  const id = `${authRow(op, sizeBytes, c, p.path)}\0${client}`;
-                  let entry = samples.get(id);
-                  if (!entry) samples.set(id, entry = { rates: [], p50: [], p99: [], serverCpu: [], clientCpu: [] });
-                  if (result.ops > 0) {
-                    entry.rates.push(result.opsPerSecond);
-                    entry.p50.push(result.p50Ms);
-                    entry.p99.push(result.p99Ms);
-                    if (result.serverCpuUsPerOp !== undefined) entry.serverCpu.push(result.serverCpuUsPerOp);
-                    entry.clientCpu.push(result.clientCpuUsPerOp);
-                  }
-                  if (result.firstError) entry.firstError ??= result.firstError;
+                  recordLoad(samples, `${authRow(op, sizeBytes, c, p.path)}\0${client}`, result);
                   ctx.log(`  ${client} ${op} c${c} ${p.path}: ${result.opsPerSecond.toFixed(0)} ops/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms${result.errors ? ` (${result.errors} errors: ${result.firstError})` : ''}`);
                 }
               }

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { BenchContext, Scenario, ScenarioOutcome } from '../lib/context.js';
-import { runLoad, type LoadResult } from '../lib/load.js';
+import { recordLoad, runLoad, type LoadResult, type LoadSamples } from '../lib/load.js';
 import { errorCodeOf } from '../lib/lean-s3.js';
 import { KiB, serversFor, sizeLabel, withServer } from '../lib/measure.js';
 import { RawPool } from '../lib/raw-http.js';
@@ -99,22 +99,11 @@ export function cpuExtra(serverCpu: number[], clientCpu: number[]): Record<strin
 
 interface Cells {
   rows: Map<string, RowBuilder>;
-  samples: Map<string, { rates: number[]; p50: number[]; p99: number[]; serverCpu: number[]; clientCpu: number[]; errors: number; firstError?: string }>;
+  samples: Map<string, LoadSamples>;
 }
 
 function record(cells: Cells, workload: string, client: string, server: string, result: LoadResult): void {
-  const id = `${workload}\0${client}\0${server}`;
-  let entry = cells.samples.get(id);
-  if (!entry) cells.samples.set(id, entry = { rates: [], p50: [], p99: [], serverCpu: [], clientCpu: [], errors: 0 });
-  if (result.ops > 0) {
-    entry.rates.push(result.opsPerSecond);
-    entry.p50.push(result.p50Ms);
-    entry.p99.push(result.p99Ms);
-    if (result.serverCpuUsPerOp !== undefined) entry.serverCpu.push(result.serverCpuUsPerOp);
-    entry.clientCpu.push(result.clientCpuUsPerOp);
-  }
-  entry.errors += result.errors;
-  if (result.firstError) entry.firstError ??= result.firstError;
+  recordLoad(cells.samples, `${workload}\0${client}\0${server}`, result);
 }
 
 function flush(cells: Cells): void {

@@ -1,6 +1,8 @@
-// Assertions on S3 errors as the AWS SDK v3 reports them: code, HTTP status, response headers.
+// Assertions on S3 errors as the AWS SDK v3 reports them (code, HTTP status, response headers), and as the
+// server's own code throws them.
 import assert from 'node:assert/strict';
 import type { S3ServiceException } from '@aws-sdk/client-s3';
+import { S3Error } from '../../src/core/errors.js';
 
 export interface ExpectedS3Error {
   /** The AWS error code (the SDK's `name`); HEAD errors have no body, so leave it out for those. */
@@ -28,4 +30,15 @@ export async function expectS3Error(call: Promise<unknown>, expected: ExpectedS3
     assert.equal(caught.$response?.headers[name], value, `header ${name}`);
   }
   return caught;
+}
+
+/** Runs `fn`, which must throw an S3Error (the server's own error type), and returns that error. */
+export function s3ErrorOf(fn: () => unknown): S3Error {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof S3Error, `expected an S3Error, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected an S3Error');
 }

@@ -11,8 +11,8 @@ import {
   ListBucketInventoryConfigurationsCommand, ListObjectsV2Command, PutBucketLifecycleConfigurationCommand, PutObjectCommand,
   RestoreObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { s3Client } from '../helpers/s3-client.js';
+import type { TestServer } from '../helpers/server.js';
+import { serverWithRawClient, stopServerWithRawClient } from '../helpers/s3-fixture.js';
 import { RawS3, anonymousRequest, xmlChildNames, xmlOne, type RawResponse } from '../helpers/raw-s3.js';
 
 /** Checks the S3 error document and its headers; returns the error's child element names. */
@@ -42,17 +42,11 @@ describe('S3 errors', () => {
   const bucket = 'errors';
 
   before(async () => {
-    server = await startTestServer();
-    s3 = s3Client(server.endpoint, server.platform);
-    raw = new RawS3(server.endpoint, server.platform);
+    ({ server, s3, raw } = await serverWithRawClient());
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'obj.txt', Body: 'private' }));
   });
-  after(async () => {
-    s3.destroy();
-    raw.destroy();
-    await server.stop();
-  });
+  after(() => stopServerWithRawClient({ server, s3, raw }));
 
   describe('the error document', () => {
     const cases: [string, () => Promise<RawResponse>, number, string, Record<string, string>][] = [

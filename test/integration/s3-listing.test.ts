@@ -13,9 +13,9 @@ import {
 } from '@aws-sdk/client-s3';
 import type { TestServer } from '../helpers/server.js';
 import { startTmpfsServer } from '../helpers/tmpfs-server.js';
-import { s3Client } from '../helpers/s3-client.js';
+import { serverWithRawClient, stopServerWithRawClient } from '../helpers/s3-fixture.js';
 import { expectS3Error } from '../helpers/s3-assert.js';
-import { RawS3, xmlAll, xmlOne } from '../helpers/raw-s3.js';
+import { type RawS3, xmlAll, xmlOne } from '../helpers/raw-s3.js';
 
 /** S3 orders keys by their UTF-8 bytes. */
 const byUtf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -44,16 +44,8 @@ describe('S3 listing', () => {
   let s3: S3Client;
   let raw: RawS3;
 
-  before(async () => {
-    server = await startTmpfsServer();
-    s3 = s3Client(server.endpoint, server.platform);
-    raw = new RawS3(server.endpoint, server.platform);
-  });
-  after(async () => {
-    s3.destroy();
-    raw.destroy();
-    await server.stop();
-  });
+  before(async () => ({ server, s3, raw } = await serverWithRawClient(startTmpfsServer)));
+  after(() => stopServerWithRawClient({ server, s3, raw }));
 
   async function putAll(bucket: string, keys: string[]): Promise<void> {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -14,25 +14,17 @@ import {
 } from '@aws-sdk/client-s3';
 import type { TestServer } from '../helpers/server.js';
 import { startTmpfsServer } from '../helpers/tmpfs-server.js';
-import { s3Client } from '../helpers/s3-client.js';
+import { serverWithRawClient, stopServerWithRawClient } from '../helpers/s3-fixture.js';
 import { expectS3Error } from '../helpers/s3-assert.js';
-import { RawS3, xmlOne, type RawResponse } from '../helpers/raw-s3.js';
+import { type RawS3, xmlOne, type RawResponse } from '../helpers/raw-s3.js';
 
 describe('S3 versioning', () => {
   let server: TestServer;
   let s3: S3Client;
   let raw: RawS3;
 
-  before(async () => {
-    server = await startTmpfsServer();
-    s3 = s3Client(server.endpoint, server.platform);
-    raw = new RawS3(server.endpoint, server.platform);
-  });
-  after(async () => {
-    s3.destroy();
-    raw.destroy();
-    await server.stop();
-  });
+  before(async () => ({ server, s3, raw } = await serverWithRawClient(startTmpfsServer)));
+  after(() => stopServerWithRawClient({ server, s3, raw }));
 
   const setVersioning = (bucket: string, status: 'Enabled' | 'Suspended') =>
     s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: status } }));

@@ -2,7 +2,7 @@
 // s3push does not serve; path splitting and decoding (InvalidURI, KeyTooLongError).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { S3Error } from '../../src/core/errors.js';
+import { s3ErrorOf } from '../helpers/s3-assert.js';
 import {
   bucketOperationKinds, objectOperationKinds, parseS3Operation, splitPath, type S3Operation,
 } from '../../src/protocol/s3-operation.js';
@@ -17,16 +17,6 @@ interface Case {
 
 function parse(c: Case): S3Operation {
   return parseS3Operation({ method: c.method, rawPath: c.path, query: new URLSearchParams(c.query ?? ''), hasCopySource: c.copy ?? false, hostBucket: c.host });
-}
-
-function s3ErrorOf(fn: () => unknown): S3Error {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof S3Error, `expected an S3Error, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the parser to throw');
 }
 
 /** One request shape per operation kind (as the AWS SDKs send them). */

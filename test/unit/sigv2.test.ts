@@ -2,7 +2,7 @@
 // presigned form botocore emits by default, expiry, skew and tampering.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { S3Error } from '../../src/core/errors.js';
+import { s3ErrorOf } from '../helpers/s3-assert.js';
 import type { Clock } from '../../src/core/clock.js';
 import { isSigV2, parseSigV2, signatureV2, stringToSignV2, verifySigV2 } from '../../src/protocol/sigv2.js';
 import type { SignableRequest } from '../../src/protocol/sigv4.js';
@@ -11,16 +11,6 @@ import type { SignableRequest } from '../../src/protocol/sigv4.js';
 const accessKeyId = 'AKIAIOSFODNN7EXAMPLE';
 const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const clockAt = (ms: number): Clock => ({ nowMs: () => ms });
-
-function s3ErrorOf(fn: () => unknown): S3Error {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof S3Error, `expected an S3Error, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected an S3Error');
-}
 
 /** Builds the documented request with its documented Authorization header and verifies it at its own Date. */
 function verifyExample(req: SignableRequest, hostBucket: string | undefined, signature: string): void {

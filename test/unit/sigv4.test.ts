@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Error } from '../../src/core/errors.js';
+import { s3ErrorOf } from '../helpers/s3-assert.js';
 import type { Clock } from '../../src/core/clock.js';
 import {
   ChunkSignatureChain, EMPTY_SHA256, SigningKeyCache, UNSIGNED_PAYLOAD, canonicalQuery, canonicalRequest, constantTimeEqualHex,
@@ -27,16 +28,6 @@ function signAndVerify(req: SignableRequest, payloadHash: string, serverMs = exa
   const signed = { ...req, headers: { ...req.headers, ...added } };
   const auth = parseAuth(signed)!;
   return { added, auth, verified: () => verifySignature(signed, auth, credentials.secretAccessKey, payloadHash, new SigningKeyCache(), clockAt(serverMs)) };
-}
-
-function s3ErrorOf(fn: () => unknown): S3Error {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof S3Error, `expected an S3Error, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected an S3Error');
 }
 
 describe('the AWS documentation examples', () => {
