@@ -47,7 +47,20 @@ export function registerServe(program: Command): void {
       const shutdown = () => { void server.close().then(() => process.exit(0)); };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
+      // Under `npx` / `npm exec`, npm does not pass SIGTERM on to this process: stopping npx would orphan the
+      // server. It goes with npm instead (a server started any other way is left alone: `nohup`, systemd, …).
+      if (process.env['npm_command'] === 'exec') stopWhenOrphaned(shutdown);
     });
+}
+
+function stopWhenOrphaned(stop: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    stop();
+  }, 1_000);
+  timer.unref();
 }
 
 function parsePort(value: string, flag: string): number {

@@ -215,4 +215,17 @@ describe('s3push CLI', () => {
     failures.forEach(([args, pattern], i) => assert.match(lines[i]!, pattern, `s3push ${args.join(' ')}`));
     await new Promise<void>((r) => busy.close(() => r()));
   });
+
+  test('serve under npx (npm_command=exec) stops when the process that started it goes', async () => {
+    // As `npx s3push serve`: a wrapper starts the server and is then killed; npm would not pass the signal on.
+    const script = `"${process.execPath}" "${entry}" serve --data "${join(work, 'orphan-data')}" --port 0 --portal-port 0 --quiet >/dev/null 2>&1 & echo $!; sleep 2`;
+    const started = await run('sh', ['-c', script], { env: { ...process.env, npm_command: 'exec' }, timeoutMs: 30_000 });
+    const pid = Number(started.stdout.trim());
+    assert.ok(Number.isInteger(pid) && pid > 0, started.stdout);
+    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    const deadline = Date.now() + 15_000;
+    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (alive()) process.kill(pid, 'SIGKILL');
+    assert.equal(alive(), false, 'the orphaned server exited by itself');
+  });
 });
