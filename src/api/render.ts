@@ -1,7 +1,7 @@
 // Writes responses and errors to the socket: S3's flat <Error>, S3 Control's and Query APIs' <ErrorResponse>, JSON.
 import type { ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { limits } from '../core/limits.js';
 import { S3Error } from '../core/errors.js';
 import { el, escapeXml } from '../protocol/xml.js';
 import type { ApiService } from '../protocol/request-target.js';
@@ -31,7 +31,41 @@ export async function sendResponse(res: ServerResponse, response: ApiResponse, i
     res.end(body);
     return;
   }
-  await pipeline(Readable.from(body, { objectMode: false }), res);
+  await streamBody(res, body);
+}
+
+/**
+ * Writes an iterable body with back-pressure. The chunks the iterable has ready without waiting
+ * (a file read decrypts into several segments) go out corked, as one writev; writing pauses while
+ * more than limits.responseBufferedBytesMax is queued. Throws if the client goes away first, after
+ * stopping the iterable (which closes its file).
+ */
+async function streamBody(res: ServerResponse, body: AsyncIterable<Buffer>): Promise<void> {
+  const closed = once(res, 'close').then(() => {
+    throw Object.assign(new Error('the client closed the connection before the body was sent'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+  });
+  closed.catch(() => {});
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    res.uncork();
+  };
+  for await (const chunk of body) {
+    if (res.destroyed) await closed;
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(uncork); // after every chunk that is ready now has been written
+    }
+    res.write(chunk);
+    if (res.writableLength >= limits.responseBufferedBytesMax) {
+      if (corked) uncork();
+      await Promise.race([once(res, 'drain'), closed]);
+    }
+  }
+  if (corked) uncork();
+  res.end();
+  await Promise.race([once(res, 'finish'), closed]);
 }
 
 async function drainIterable(body: AsyncIterable<Buffer>): Promise<void> {

@@ -142,6 +142,8 @@ export const limits = {
   keepAliveTimeoutMs: 65_000,
   connectionsMax: 4096,
   streamHighWaterMarkBytes: 256 * KiB,
+  /** A streamed response body waits for the socket once this much is queued on it. */
+  responseBufferedBytesMax: 1 * MiB,
   /** GET bodies up to this size are read whole and written at once instead of streamed. */
   smallBodyBytesMax: 256 * KiB,
   /** Bodies of at least this size have their MD5 / SHA-256 computed on a worker thread (protocol/off-thread-hash.ts). */

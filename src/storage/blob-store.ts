@@ -21,10 +21,21 @@ export interface BlobWriter {
   abort(): Promise<void>;
 }
 
+export interface BlobReadOptions {
+  signal?: AbortSignal;
+  /**
+   * Lets the store read into a few buffers it reuses instead of a fresh one per chunk (less for
+   * the GC on the GET path). A yielded chunk then stays valid only until the consumer asks for
+   * the second chunk after it: a consumer may keep the previous chunk while handling the current
+   * one, no more. Stores that cannot reuse buffers ignore it.
+   */
+  recycleBuffers?: boolean;
+}
+
 export interface BlobStore {
   create(signal?: AbortSignal): Promise<BlobWriter>;
   /** Streams bytes [range.start, range.end) of a blob (the whole blob without a range). */
-  read(blobId: string, range?: ByteRange, signal?: AbortSignal): AsyncIterable<Buffer>;
+  read(blobId: string, range?: ByteRange, options?: BlobReadOptions): AsyncIterable<Buffer>;
   delete(blobId: string): Promise<void>;
   /** Every blob id present with its creation time, for orphan sweeps. */
   list(): AsyncIterable<{ blobId: string; createdMs: number }>;

@@ -13,7 +13,7 @@
 // other reads fetch the 72-byte header separately on a cache miss.
 import assert from 'node:assert';
 import { limits } from '../core/limits.js';
-import type { BlobStore, BlobWriter, ByteRange } from './blob-store.js';
+import type { BlobReadOptions, BlobStore, BlobWriter, ByteRange } from './blob-store.js';
 import {
   BlobIntegrityError,
   type BlobKey,
@@ -62,7 +62,9 @@ export class EncryptedBlobStore implements BlobStore {
     return new EncryptedBlobWriter(writer, key, (blobId, finished) => this.keys.set(blobId, finished), signal);
   }
 
-  async *read(blobId: string, range?: ByteRange, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  /** Yields fresh plaintext buffers whatever `recycleBuffers` says (it recycles the stored bytes' buffers). */
+  async *read(blobId: string, range?: ByteRange, options: BlobReadOptions = {}): AsyncGenerator<Buffer> {
+    const { signal } = options;
     if (range) {
       assert(Number.isSafeInteger(range.start) && range.start >= 0, `bad range start ${range.start}`);
       assert(Number.isSafeInteger(range.end) && range.end >= range.start, `bad range end ${range.end}`);
@@ -108,7 +110,7 @@ export class EncryptedBlobStore implements BlobStore {
 
   private async loadKey(blobId: string, signal: AbortSignal | undefined): Promise<BlobKey> {
     const parts: Buffer[] = [];
-    for await (const chunk of this.inner.read(blobId, { start: 0, end: headerBytes }, signal)) parts.push(chunk);
+    for await (const chunk of this.inner.read(blobId, { start: 0, end: headerBytes }, { signal })) parts.push(chunk);
     const key = openBlobKey(this.masterKey, blobId, Buffer.concat(parts));
     this.keys.set(blobId, key);
     return key;
@@ -139,7 +141,9 @@ export class EncryptedBlobStore implements BlobStore {
     let framer = key && new SegmentFramer(key.segmentBytes + tagBytes);
     let index = firstIndex;
     let received = 0;
-    for await (const chunk of this.inner.read(blobId, storedRange, signal)) {
+    // Each stored chunk is used up before the next but one is asked for (the framer holds at most
+    // one segment of the previous chunk), so the inner store may reuse its read buffers.
+    for await (const chunk of this.inner.read(blobId, storedRange, { signal, recycleBuffers: true })) {
       received += chunk.length;
       let segments = chunk;
       if (headerLeft > 0) {

@@ -30,6 +30,6 @@ export async function* readExtents(blobs: BlobStore, extents: readonly Extent[],
   const pieces = range ? sliceExtents(extents, range) : extents;
   for (const piece of pieces) {
     if (piece.lengthBytes === 0) continue;
-    yield* blobs.read(piece.blobId, { start: piece.offsetBytes, end: piece.offsetBytes + piece.lengthBytes }, signal);
+    yield* blobs.read(piece.blobId, { start: piece.offsetBytes, end: piece.offsetBytes + piece.lengthBytes }, { signal });
   }
 }

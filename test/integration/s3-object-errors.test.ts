@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -14,7 +15,8 @@ import {
 import type { TestServer } from '../helpers/server.js';
 import { serverWithBuckets, stopServerWithClient } from '../helpers/s3-fixture.js';
 import { expectS3Error } from '../helpers/s3-assert.js';
-import { rawRequest, socketRequest, xmlField } from '../helpers/raw-request.js';
+import { rawRequest, signedHeaders, socketRequest, xmlField } from '../helpers/raw-request.js';
+import { openFileCount } from '../storage/blob-store.contract.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -101,6 +103,33 @@ describe('a client that disconnects mid-body', () => {
     assert.deepEqual(listed.Contents?.map((o) => o.Key), ['cut-off']);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'after-cut', Body: 'still serving' }));
     assert.equal((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'after-cut' }))).ContentLength, 13);
+  });
+
+  test('GetObject: a client that stops reading and leaves frees the blob file; the object still reads whole', async () => {
+    const data = randomBytes(16 * MiB);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'left-midway', Body: data }));
+    const baseline = openFileCount();
+    const url = new URL(server.endpoint);
+    const received = await new Promise<number>((resolve, reject) => {
+      const outgoing = httpRequest({
+        host: url.hostname, port: url.port, path: `/${bucket}/left-midway`, agent: false,
+        headers: signedHeaders(server.endpoint, server.platform, { method: 'GET', path: `/${bucket}/left-midway`, payloadHash: 'UNSIGNED-PAYLOAD' }),
+      }, (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          // Stop reading once the server is blocked on back-pressure, then go away.
+          if (bytes >= MiB) { res.pause(); setTimeout(() => { outgoing.destroy(); resolve(bytes); }, 200); }
+        });
+        res.on('error', () => {});
+      });
+      outgoing.on('error', (error) => { if (!outgoing.destroyed) reject(error); });
+      outgoing.end();
+    });
+    assert.ok(received < data.length, 'the client left before the end (so this test can fail)');
+    await eventually(async () => openFileCount() <= baseline, 'the server closes the blob file');
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'left-midway' }));
+    assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(data));
   });
 
   test('UploadPart: the part is not recorded', async () => {

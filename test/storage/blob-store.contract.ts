@@ -74,6 +74,26 @@ export function runBlobStoreContract(name: string, open: () => Promise<OpenedBlo
       }
     });
 
+    test('with recycleBuffers, a chunk stays intact while the consumer handles the next one', async () => {
+      const data = randomBytes(3 * units.MiB + 5);
+      const blobId = await writeBlob(store, data);
+      for (const range of [undefined, { start: segment + 3, end: data.length - 7 }]) {
+        const want = data.subarray(range?.start ?? 0, range?.end ?? data.length);
+        let previous: { chunk: Buffer; copy: Buffer } | undefined;
+        let offset = 0;
+        let chunks = 0;
+        for await (const chunk of store.read(blobId, range, { recycleBuffers: true })) {
+          assert.ok(chunk.equals(want.subarray(offset, offset + chunk.length)), `chunk at ${offset}`);
+          if (previous) assert.ok(previous.chunk.equals(previous.copy), `the chunk before ${offset} was overwritten while held`);
+          previous = { chunk, copy: Buffer.from(chunk) };
+          offset += chunk.length;
+          chunks++;
+        }
+        assert.equal(offset, want.length);
+        assert.ok(chunks > 3, 'enough chunks that a reused buffer would show');
+      }
+    });
+
     for (const size of [3 * segment + 1234, 2 * segment, 5 * units.MiB + 3]) {
       test(`serves every kind of range of a ${size}-byte blob`, async () => {
         const data = randomBytes(size);
@@ -191,7 +211,7 @@ export function runBlobStoreContract(name: string, open: () => Promise<OpenedBlo
       const controller = new AbortController();
       await assert.rejects(
         (async () => {
-          for await (const _ of store.read(blobId, undefined, controller.signal)) controller.abort();
+          for await (const _ of store.read(blobId, undefined, { signal: controller.signal })) controller.abort();
         })(),
         { name: 'AbortError' },
       );

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { isS3Error } from '../../src/core/errors.js';
 import { newBlobId } from '../../src/core/ids.js';
 import { limits } from '../../src/core/limits.js';
-import type { BlobStore, ByteRange } from '../../src/storage/blob-store.js';
+import type { BlobReadOptions, BlobStore, ByteRange } from '../../src/storage/blob-store.js';
 import {
   headerBytes,
   plaintextSizeOf,
@@ -54,9 +54,9 @@ class RecordingBlobStore implements BlobStore {
   create(signal?: AbortSignal) {
     return this.inner.create(signal);
   }
-  read(blobId: string, range?: ByteRange, signal?: AbortSignal) {
+  read(blobId: string, range?: ByteRange, options?: BlobReadOptions) {
     this.reads.push(range);
-    return this.inner.read(blobId, range, signal);
+    return this.inner.read(blobId, range, options);
   }
   delete(blobId: string) {
     return this.inner.delete(blobId);

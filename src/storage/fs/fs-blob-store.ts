@@ -7,19 +7,19 @@
 // our finish() returns. Nothing else is cached.
 //
 // Reads stream limits.streamHighWaterMarkBytes per read with one read ahead (the next read runs
-// in the thread pool while the consumer handles the current chunk). A range end past the blob's
+// in the thread pool while the consumer handles the current chunk), into a fresh buffer each or,
+// when the reader asks to recycle buffers, into a ring of three (current, previous, read-ahead). A range end past the blob's
 // size is clamped as S3 clamps it; a start past the size throws ERR_OUT_OF_RANGE. A missing blob
 // throws the open() error itself (code ENOENT).
 //
 // sweepTemporary() deletes every temp file except those of writers still open in this instance.
 // Several processes sharing one directory must sweep once, before any of them starts writing.
 import assert from 'node:assert';
-import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { newBlobId } from '../../core/ids.js';
 import { limits } from '../../core/limits.js';
-import type { BlobStore, BlobWriter, ByteRange } from '../blob-store.js';
+import type { BlobReadOptions, BlobStore, BlobWriter, ByteRange } from '../blob-store.js';
 import { FsBlobWriter, type FsBlobWriterHost } from './fs-blob-writer.js';
 import { syncDir } from './sync-dir.js';
 
@@ -60,8 +60,9 @@ export class FsBlobStore implements BlobStore, FsBlobWriterHost {
     return new FsBlobWriter(blobId, tempPath, file, this, signal);
   }
 
-  async *read(blobId: string, range?: ByteRange, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  async *read(blobId: string, range?: ByteRange, options: BlobReadOptions = {}): AsyncGenerator<Buffer> {
     assertRange(range);
+    const { signal } = options;
     signal?.throwIfAborted();
     const file = await open(this.pathOf(blobId), 'r');
     let ahead: Promise<Buffer> | undefined;
@@ -71,13 +72,19 @@ export class FsBlobStore implements BlobStore, FsBlobWriterHost {
       const end = Math.min(range?.end ?? size, size);
       if (start > size) throw outOfRange(blobId, start, size);
       let position = start;
-      if (position < end) ahead = readChunk(file, position, end);
+      const ring = options.recycleBuffers ? new BufferRing(Math.min(limits.streamHighWaterMarkBytes, end - start)) : undefined;
+      const readChunk = (position: number): Promise<Buffer> => {
+        const length = Math.min(limits.streamHighWaterMarkBytes, end - position);
+        const buffer = ring ? ring.next() : Buffer.allocUnsafe(length);
+        return file.read(buffer, 0, length, position).then(({ bytesRead }) => buffer.subarray(0, bytesRead));
+      };
+      if (position < end) ahead = readChunk(position);
       while (ahead) {
         const chunk = await ahead;
         ahead = undefined;
         if (chunk.length === 0) break; // the file shrank under us: end of data
         position += chunk.length;
-        if (position < end) ahead = readChunk(file, position, end);
+        if (position < end) ahead = readChunk(position);
         signal?.throwIfAborted();
         yield chunk;
       }
@@ -159,12 +166,15 @@ export class FsBlobStore implements BlobStore, FsBlobWriterHost {
   }
 }
 
-function readChunk(file: FileHandle, position: number, end: number): Promise<Buffer> {
-  const length = Math.min(limits.streamHighWaterMarkBytes, end - position);
-  const buffer = Buffer.allocUnsafe(length);
-  return file
-    .read(buffer, 0, length, position)
-    .then(({ bytesRead }) => (bytesRead === length ? buffer : buffer.subarray(0, bytesRead)));
+/** Three read buffers taken in turn: the chunk being handled, the one before it, the read-ahead. */
+class BufferRing {
+  private readonly buffers: Buffer[] = [];
+  private turn = 0;
+  constructor(private readonly bytes: number) {}
+  next(): Buffer {
+    const index = this.turn++ % 3;
+    return (this.buffers[index] ??= Buffer.allocUnsafe(this.bytes));
+  }
 }
 
 async function fanOutNames(dir: string): Promise<string[]> {
