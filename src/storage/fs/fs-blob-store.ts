@@ -8,9 +8,10 @@
 //
 // Reads stream limits.streamHighWaterMarkBytes per read with one read ahead (the next read runs
 // in the thread pool while the consumer handles the current chunk), into a fresh buffer each or,
-// when the reader asks to recycle buffers, into a ring of three (current, previous, read-ahead). A range end past the blob's
-// size is clamped as S3 clamps it; a start past the size throws ERR_OUT_OF_RANGE. A missing blob
-// throws the open() error itself (code ENOENT).
+// when the reader asks to recycle buffers, into a ring of three (current, previous, read-ahead).
+// A range end past the blob's size is clamped as S3 clamps it; a start past the size throws
+// ERR_OUT_OF_RANGE (an empty range reads nothing and is not checked). A missing blob throws the
+// open() error itself (code ENOENT).
 //
 // sweepTemporary() deletes every temp file except those of writers still open in this instance.
 // Several processes sharing one directory must sweep once, before any of them starts writing.
@@ -65,26 +66,33 @@ export class FsBlobStore implements BlobStore, FsBlobWriterHost {
     const { signal } = options;
     signal?.throwIfAborted();
     const file = await open(this.pathOf(blobId), 'r');
-    let ahead: Promise<Buffer> | undefined;
+    let ahead: Promise<{ chunk: Buffer; short: boolean }> | undefined;
     try {
-      const { size } = await file.stat();
+      // A range needs no fstat: reads stop at the end of the file. Only a whole-blob read (to size
+      // its buffers) or a range whose first read finds nothing (to tell "starts at the end" from
+      // "starts past it") asks for the size.
       const start = range?.start ?? 0;
-      const end = Math.min(range?.end ?? size, size);
-      if (start > size) throw outOfRange(blobId, start, size);
+      const end = range ? range.end : (await file.stat()).size;
       let position = start;
       const ring = options.recycleBuffers ? new BufferRing(Math.min(limits.streamHighWaterMarkBytes, end - start)) : undefined;
-      const readChunk = (position: number): Promise<Buffer> => {
+      const readChunk = (position: number): Promise<{ chunk: Buffer; short: boolean }> => {
         const length = Math.min(limits.streamHighWaterMarkBytes, end - position);
         const buffer = ring ? ring.next() : Buffer.allocUnsafe(length);
-        return file.read(buffer, 0, length, position).then(({ bytesRead }) => buffer.subarray(0, bytesRead));
+        return file.read(buffer, 0, length, position).then(({ bytesRead }) => ({ chunk: buffer.subarray(0, bytesRead), short: bytesRead < length }));
       };
       if (position < end) ahead = readChunk(position);
       while (ahead) {
-        const chunk = await ahead;
+        const { chunk, short } = await ahead;
         ahead = undefined;
-        if (chunk.length === 0) break; // the file shrank under us: end of data
+        if (chunk.length === 0) {
+          if (position === start && start > 0) {
+            const { size } = await file.stat();
+            if (start > size) throw outOfRange(blobId, start, size);
+          }
+          break;
+        }
         position += chunk.length;
-        if (position < end) ahead = readChunk(position);
+        if (position < end && !short) ahead = readChunk(position); // a short read is the end of the file
         signal?.throwIfAborted();
         yield chunk;
       }
