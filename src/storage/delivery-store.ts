@@ -212,6 +212,8 @@ export interface DeliveryStore {
   deliveryHistory(deliveryId: string): Promise<DeliveryHistoryEntry[]>;
   /** Every version delivered for a key, newest first. */
   deliveriesOfKey(partnerId: string, key: string): Promise<DeliveryRecord[]>;
+  /** Delivered versions and their bytes per partner (one partner's only, when given), for the dashboard's storage figures. */
+  storageUsed(partnerId?: string): Promise<{ partnerId: string; deliveries: number; bytes: number }[]>;
   /** Counts for dashboards: per day (UTC) deliveries and bytes, per status, per rejection code. */
   deliveryStats(partnerId: string | undefined, sinceMs: number): Promise<{ days: { day: string; deliveries: number; bytes: number }[]; byStatus: Record<string, number>; byCode: Record<string, number> }>;
 

@@ -160,6 +160,12 @@ describe('Slate over HTTP', () => {
     assert.equal((await api(partnerB, 'POST', '/onboarding-requests/x/approve', {})).status, 403);
     assert.equal((await fetch(`${portal}/partners`, { headers: { cookie: partnerB.cookie } })).status, 403, 'operator-only page');
     assert.equal((await fetch(`${portal}/dashboard`, { headers: { cookie: partnerB.cookie } })).status, 403);
+    type Dashboard = { storage: { deliveries: number; bytes: number; byPartner: { partner: string; deliveries: number; bytes: number }[] }; slowestValidations: { id: string }[] };
+    const partnerView = await (await api(partnerB, 'GET', '/dashboard')).json() as Dashboard;
+    assert.deepEqual(partnerView.storage, { deliveries: 0, bytes: 0, byPartner: [{ partner: 'Studio B', deliveries: 0, bytes: 0 }] }, "the dashboard API shows a partner its own storage only");
+    assert.deepEqual(partnerView.slowestValidations, []);
+    const operatorView = await (await api(operator, 'GET', '/dashboard')).json() as Dashboard;
+    assert.deepEqual(operatorView.storage.byPartner.map((p) => [p.partner, p.deliveries, p.bytes]).sort(), [['Studio A', 1, 1], ['Studio B', 0, 0]]);
   });
 
   test('failed sign-ins are limited per user name with a named limit (429 and Retry-After)', async () => {

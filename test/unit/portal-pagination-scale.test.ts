@@ -136,5 +136,9 @@ describe(`Slate with ${rows.toLocaleString('en-US')} deliveries`, () => {
     assert.match(fragment, /^<section id="deliveries-table"/);
     const dashboard = await timed('HTML /dashboard (stats, storage, slowest of 500)', async () => (await get('/dashboard')).text());
     assert.match(dashboard, /Slowest validations/);
+    const storage = (await timed('API /dashboard (storage per partner, slowest of 500)', async () => (await get('/api/v1/dashboard')).json()) as { storage: { deliveries: number; bytes: number } }).storage;
+    let bytes = 0;
+    for (let i = 0; i < rows; i++) bytes += (i * 7919) % 5_000_000_000;
+    assert.deepEqual([storage.deliveries, storage.bytes], [rows, bytes]);
   });
 });

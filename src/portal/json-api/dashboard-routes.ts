@@ -15,14 +15,8 @@ export function dashboardRoutes(deliveries: DeliveryStore): Route[] {
       method: 'GET', pattern: '/dashboard', access: 'any', summary: 'Storage used per partner and the slowest validations among recent deliveries',
       handler: async (request) => {
         const partners = (await deliveries.listPartners()).filter((p) => request.actor.kind === 'operator' || p.id === request.actor.partnerId);
-        const byPartner = await Promise.all(partners.map(async (p) => {
-          const stats = await deliveries.deliveryStats(p.id, 0);
-          return {
-            partner: p.name,
-            deliveries: stats.days.reduce((n, d) => n + d.deliveries, 0),
-            bytes: stats.days.reduce((n, d) => n + d.bytes, 0),
-          };
-        }));
+        const used = new Map((await deliveries.storageUsed(request.actor.kind === 'partner' ? request.actor.partnerId : undefined)).map((u) => [u.partnerId, u]));
+        const byPartner = partners.map((p) => ({ partner: p.name, deliveries: used.get(p.id)?.deliveries ?? 0, bytes: used.get(p.id)?.bytes ?? 0 }));
         const sample = await deliveries.queryDeliveries({
           ...(request.actor.kind === 'partner' ? { partnerId: request.actor.partnerId } : {}),
           sort: 'deliveredAt', order: 'desc', limit: limits.portalSlowestValidationsSampleMax,

@@ -61,6 +61,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   async deliveryHistory(deliveryId: string): Promise<DeliveryHistoryEntry[]> { return this.deliveries.history(deliveryId); }
   async deliveriesOfKey(partnerId: string, key: string): Promise<DeliveryRecord[]> { return this.deliveries.ofKey(partnerId, key); }
   async deliveryStats(partnerId: string | undefined, sinceMs: number) { return this.deliveries.stats(partnerId, sinceMs); }
+  async storageUsed(partnerId?: string) { return this.deliveries.storageUsed(partnerId); }
 
   async putWebhook(webhook: WebhookRecord): Promise<void> { this.write(() => this.webhooks.put(webhook)); }
   async listWebhooks(partnerId?: string): Promise<WebhookRecord[]> { return this.webhooks.list(partnerId); }
