@@ -135,6 +135,11 @@ export const limits = {
   portalEventsBufferedBytesMax: 1 * MiB,
   /** Recent deliveries the dashboard looks through for its slowest validations. */
   portalSlowestValidationsSampleMax: 500,
+  /**
+   * A delivery search matching at most this many rows sorts the matches (found through the key index)
+   * instead of walking the sort order until a page is full: rare matches made that walk visit every row.
+   */
+  deliverySearchSortMatchesMax: 2_000,
 
   // Server behaviour.
   bodyIdleTimeoutMs: 60_000,

