@@ -115,14 +115,17 @@ export class SqliteDeliveries {
       pageParams.push(value, id);
     }
     const direction = descending ? 'DESC' : 'ASC';
-    // A search with few matches: find them through the key index (a covering scan), then sort them. Walking
-    // the sort order's index instead checks every row's key when matches are rare (60 → 12 ms at 100,000 rows);
-    // with many matches that walk fills a page within a few rows, so it stays.
+    // A search with few matches: find them through the key index (a covering scan), then sort them. Walking a
+    // sort order's index instead visits every entry when matches are rare, and reads each row where the index
+    // lacks the key (size, status, account orders); with many matches that walk fills a page quickly.
     if (query.search && total <= limits.deliverySearchSortMatchesMax) {
       pageWhere.splice(0, where.length, `id IN (SELECT id FROM deliveries ${filter})`);
     }
-    const sql = `SELECT body, ${column} AS sort_value FROM deliveries ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
-      ORDER BY ${column} ${direction}, id ${direction} LIMIT ?`;
+    // The page's ids come from the index alone where it covers the filters (the time indexes carry the key, so
+    // a search walks them without reading rows); only the page's rows are read for their bodies.
+    const order = `ORDER BY ${column} ${direction}, id ${direction}`;
+    const sql = `SELECT body, ${column} AS sort_value FROM deliveries WHERE id IN (
+      SELECT id FROM deliveries ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ${order} LIMIT ?) ${order}`;
     const rows = this.db.prepare(sql).all(...pageParams, query.limit + 1) as { body: string; sort_value: string | number }[];
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
