@@ -142,6 +142,19 @@ describe(`Slate with ${rows.toLocaleString('en-US')} deliveries`, () => {
     assert.ok(byKey.deliveries.every((d, i, all) => i === 0 || all[i - 1]!.key <= d.key));
   });
 
+  test('dashboard counts over every delivery: per day, per status, per rejection code', async () => {
+    const context = server.server.delivery.context;
+    const stats = await timed('DeliveryStore.deliveryStats over all 100,000 (the dashboard with a busy month)', () => context.deliveries.deliveryStats(undefined, 0));
+    const perDay = 24 * 60; // one delivery a minute from 2025-01-01
+    assert.equal(stats.days.length, Math.ceil(rows / perDay));
+    assert.deepEqual(stats.days[0], { day: '2025-01-01', deliveries: perDay, bytes: Array.from({ length: perDay }, (_, i) => (i * 7919) % 5_000_000_000).reduce((a, b) => a + b, 0) });
+    assert.equal(stats.days.reduce((n, d) => n + d.deliveries, 0), rows);
+    const expected: Record<string, number> = {};
+    for (let i = 0; i < rows; i++) expected[statuses[i % statuses.length]!] = (expected[statuses[i % statuses.length]!] ?? 0) + 1;
+    assert.deepEqual(stats.byStatus, expected);
+    assert.deepEqual(stats.byCode, { NAMING_SPACES: rows / 10 });
+  });
+
   test('the rendered Deliveries page and its live-refresh fragment', async () => {
     const html = await timed('HTML /deliveries (operator, 50 rows, full page)', async () => (await get('/deliveries')).text());
     assert.equal(html.match(/<tr data-id=/g)?.length, 50);
