@@ -60,7 +60,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   async queryDeliveries(query: DeliveryQuery): Promise<DeliveryPage> { return this.transaction.deferred(() => this.deliveries.query(query)) as DeliveryPage; }
   async deliveryHistory(deliveryId: string): Promise<DeliveryHistoryEntry[]> { return this.deliveries.history(deliveryId); }
   async deliveriesOfKey(partnerId: string, key: string): Promise<DeliveryRecord[]> { return this.deliveries.ofKey(partnerId, key); }
-  async deliveryStats(partnerId: string | undefined, sinceMs: number) { return this.deliveries.stats(partnerId, sinceMs); }
+  async deliveryStats(partnerId: string | undefined, sinceMs: number) { return this.transaction.deferred(() => this.deliveries.stats(partnerId, sinceMs)) as ReturnType<SqliteDeliveries['stats']>; }
   async storageUsed(partnerId?: string) { return this.deliveries.storageUsed(partnerId); }
 
   async putWebhook(webhook: WebhookRecord): Promise<void> { this.write(() => this.webhooks.put(webhook)); }
