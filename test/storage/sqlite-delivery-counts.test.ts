@@ -1,5 +1,6 @@
-// The dashboard's day counts (delivery_day_counts, kept by sqlite/deliveries.ts) against the deliveries themselves:
-// after random inserts, status and rejection changes and redeliveries, and after the migration that backfills them.
+// The day counts (delivery_day_counts, kept by sqlite/deliveries.ts; the dashboard's figures and the Deliveries tab's
+// totals) against the deliveries themselves: after random inserts, status and rejection changes and redeliveries,
+// and after the migration that backfills them.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -57,6 +58,14 @@ function checkAgainstDirect(db: Database.Database, deliveries: SqliteDeliveries,
   for (const sinceMs of sinces) {
     for (const partnerId of [undefined, 'p1', 'p2']) {
       assert.deepEqual(deliveries.stats(partnerId, sinceMs), direct(db, partnerId, sinceMs), `since ${new Date(sinceMs).toISOString()}, partner ${partnerId ?? 'all'}`);
+    }
+  }
+  // The Deliveries tab's totals (partner and status filters only) are summed from the same counts.
+  for (const partnerId of [undefined, 'p1', 'p2']) {
+    for (const status of [undefined, ...statuses]) {
+      const want = db.prepare(`SELECT count(*) FROM deliveries WHERE 1 ${partnerId ? 'AND partner_id = ?' : ''} ${status ? 'AND status = ?' : ''}`).pluck()
+        .get(...[partnerId, status].filter((v) => v !== undefined)) as number;
+      assert.equal(deliveries.query({ ...(partnerId ? { partnerId } : {}), ...(status ? { status } : {}), limit: 1 }).total, want, `total for ${partnerId ?? 'all'} ${status ?? 'any status'}`);
     }
   }
 }
