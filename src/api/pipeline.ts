@@ -43,7 +43,11 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, services
   try {
     await sendResponse(res, response, ids, ctx.method === 'HEAD');
   } catch (error) {
-    services.log.warn('response aborted', { requestId: ctx.requestId, error: describe(error) });
+    // A client that stops reading and leaves is routine (a cancelled download, a reader that wanted the headers);
+    // anything else that stops a body midway (a blob failing its integrity check, a read error) is not.
+    const fields = { requestId: ctx.requestId, method: ctx.method, path: ctx.rawPath, error: describe(error) };
+    if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') services.log.info('the client went away before the response was sent', fields);
+    else services.log.error('the response failed midway', fields);
     res.destroy();
   }
 }
