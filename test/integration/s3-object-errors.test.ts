@@ -16,7 +16,7 @@ import type { TestServer } from '../helpers/server.js';
 import { serverWithBuckets, stopServerWithClient } from '../helpers/s3-fixture.js';
 import { expectS3Error } from '../helpers/s3-assert.js';
 import { rawRequest, signedHeaders, socketRequest, xmlField } from '../helpers/raw-request.js';
-import { openFileCount } from '../storage/blob-store.contract.js';
+import { openFileCount } from '../helpers/open-files.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

@@ -4,11 +4,11 @@
 // start past the size rejected with code ERR_OUT_OF_RANGE, a missing blob rejected with ENOENT.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { newBlobId } from '../../src/core/ids.js';
 import { limits, units } from '../../src/core/limits.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
+import { openFileCount } from '../helpers/open-files.js';
 
 export interface OpenedBlobStore {
   store: BlobStore;
@@ -43,9 +43,6 @@ export async function writeBlob(store: BlobStore, data: Buffer, chunkSizes: read
   return blobId;
 }
 
-export function openFileCount(): number {
-  return readdirSync('/proc/self/fd').length;
-}
 
 async function listIds(store: BlobStore): Promise<Map<string, number>> {
   const ids = new Map<string, number>();

@@ -84,8 +84,7 @@ export class SqliteDeliveries {
   }
 
   update(record: DeliveryRecord, note: string): void {
-    if (!this.get(record.id)) throw new DeliveryConflict('NotFound', `No delivery ${record.id}.`);
-    this.write(record);
+    if (!this.write(record)) throw new DeliveryConflict('NotFound', `No delivery ${record.id}.`);
     this.statements.insertHistory.run(record.id, record.id, record.updatedMs, record.status, note);
   }
 
@@ -94,14 +93,17 @@ export class SqliteDeliveries {
       .map((r) => ({ deliveryId: r.delivery_id, atMs: r.at_ms, status: r.status, note: r.note }));
   }
 
-  private write(record: DeliveryRecord): void {
+  /** Stores a changed record and moves it between day counts; false (and nothing written) if there is no such delivery. */
+  private write(record: DeliveryRecord): boolean {
     const before = this.statements.selectCounted.get(record.id) as CountedRow | undefined;
+    if (!before) return false;
     const code = record.rejection?.code ?? null;
     this.statements.updateDelivery.run(record.status, code, record.supersededBy ? 1 : 0, JSON.stringify(record), record.id);
-    if (before && (before.status !== record.status || before.rejection_code !== code)) {
+    if (before.status !== record.status || before.rejection_code !== code) {
       this.countDay(before, before.status, before.rejection_code, -1);
       this.countDay(before, record.status, code, 1);
     }
+    return true;
   }
 
   /** Moves one delivery into (+1) or out of (−1) its day's counts under `status` and `code`. */
